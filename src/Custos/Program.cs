@@ -1,0 +1,3 @@
+using Custos.Cli;
+
+return await CustosCommandLine.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,39 @@
+namespace Custos.Server;
+
+/// <summary>
+/// The server's own settings, bound from the root of configuration so that they read the same
+/// everywhere: <c>"Urls"</c> in a JSON file, <c>CUSTOS_URLS</c> in the environment,
+/// <c>--urls</c> on the command line.
+/// </summary>
+public sealed class ServerOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+    public const string DefaultDataDirectory = ".custos";
+
+    /// <summary>Addresses to listen on, separated by ';'.</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>Directory of the server's stores; relative paths are taken from the working directory.</summary>
+    public string Data { get; set; } = DefaultDataDirectory;
+
+    public string DataDirectory => Path.GetFullPath(Data);
+
+    /// <summary>Null when every address is an absolute http or https URL, otherwise what is wrong.</summary>
+    public static string? ValidateUrls(string? urls)
+    {
+        if (string.IsNullOrWhiteSpace(urls))
+        {
+            return "no address to listen on; give at least one, such as http://127.0.0.1:5080.";
+        }
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // Kestrel also accepts wildcard hosts ("http://*:80", "http://+:80"), which Uri rejects.
+            var probe = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+            if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                return $"'{url}' is not an http:// or https:// address.";
+            }
+        }
+        return null;
+    }
+}
