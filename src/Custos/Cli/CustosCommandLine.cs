@@ -23,6 +23,7 @@ public static class CustosCommandLine
         {
             Verbose,
             ServeCommand.Create(),
+            TokenCommand.Create(),
             VersionCommand.Create(),
         };
         return root;

@@ -1,3 +1,4 @@
+using Custos.Server.Authentication;
 using Custos.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -78,6 +79,7 @@ public static class CustosServer
 
         services.AddSingleton(TimeProvider.System);
         services.AddRouting();
+        services.AddCustosAuthentication(configuration);
         services.AddCustosProblemDetails();
         services.Configure<JsonOptions>(json =>
         {
@@ -106,6 +108,8 @@ public static class CustosServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapHealthEndpoints();

@@ -1,0 +1,45 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Custos.Cli;
+
+/// <summary>Durations as people type them: <c>90s</c>, <c>30m</c>, <c>1h</c>, <c>2h30m</c>, <c>14d</c>.</summary>
+internal static partial class Durations
+{
+    public static TimeSpan Parse(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (TryParse(text, out var value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+        result.AddError($"'{text}' is not a duration such as 30m, 1h or 2h30m.");
+        return default;
+    }
+
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        var match = Pattern().Match(text);
+        if (!match.Success || match.Length == 0)
+        {
+            return false;
+        }
+        foreach (Capture part in match.Groups["part"].Captures)
+        {
+            var amount = long.Parse(part.Value[..^1], CultureInfo.InvariantCulture);
+            value += part.Value[^1] switch
+            {
+                'd' => TimeSpan.FromDays(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                _ => TimeSpan.FromSeconds(amount),
+            };
+        }
+        return true;
+    }
+
+    [GeneratedRegex(@"^(?<part>\d{1,6}[dhms])+$")]
+    private static partial Regex Pattern();
+}

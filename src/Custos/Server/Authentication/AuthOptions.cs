@@ -1,0 +1,28 @@
+namespace Custos.Server.Authentication;
+
+/// <summary>
+/// How callers prove who they are: a bearer JWT, signed either by this node's own key
+/// (<c>custos token</c>) or by an OIDC authority. Bound from the <c>Auth</c> section.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Issuer and audience of tokens minted by <c>custos token</c>.</summary>
+    public const string LocalIssuer = "custos";
+
+    /// <summary>An OIDC authority (issuer URL); when set, only its tokens are accepted.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The audience tokens of the authority must carry.</summary>
+    public string Audience { get; set; } = LocalIssuer;
+
+    /// <summary>The claim naming the caller (<c>staff:…</c> or <c>user:…</c>).</summary>
+    public string IdentityClaim { get; set; } = "sub";
+
+    /// <summary>The claim with the ISO 3166-1 code of where the caller is now.</summary>
+    public string LocationClaim { get; set; } = "loc";
+
+    /// <summary>Longest lifetime <c>custos token</c> will mint.</summary>
+    public TimeSpan MaxLocalTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+}
