@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Custos.Access.Directory;
+using Custos.Access.Domain;
 using Microsoft.Data.Sqlite;
 
 namespace Custos.Access.Gateway;

@@ -1,5 +1,5 @@
 using Custos.Server.Authentication;
-using Custos.Storage;
+using Custos.Access.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
@@ -94,11 +94,11 @@ public static class CustosServer
             return Task.CompletedTask;
         }));
 
-        services.AddSingleton(provider => new EmbeddedStore(
-            provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory,
-            provider.GetRequiredService<ILogger<EmbeddedStore>>()));
-        services.AddHostedService<EmbeddedStoreStartup>();
-        services.AddHealthChecks().AddCheck<EmbeddedStoreHealthCheck>("store");
+        services.AddSingleton(provider => AccessStore.Open(
+            provider.GetRequiredService<IOptions<ServerOptions>>().Value.StoreLocation,
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<StoreStartup>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)

@@ -18,6 +18,14 @@ public sealed class ServerOptions
 
     public string DataDirectory => Path.GetFullPath(Data);
 
+    /// <summary>
+    /// The access store: a <c>postgres://</c> URL for a deployment of several nodes; by default
+    /// the SQLite file <c>custos.db</c> in the data directory.
+    /// </summary>
+    public string? Store { get; set; }
+
+    public string StoreLocation => string.IsNullOrWhiteSpace(Store) ? Path.Combine(DataDirectory, "custos.db") : Store;
+
     /// <summary>Null when every address is an absolute http or https URL, otherwise what is wrong.</summary>
     public static string? ValidateUrls(string? urls)
     {

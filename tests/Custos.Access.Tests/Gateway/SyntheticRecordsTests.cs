@@ -1,5 +1,5 @@
 using System.Net;
-using Custos.Access.Directory;
+using Custos.Access.Domain;
 using Custos.Access.Gateway;
 using Custos.Formats;
 

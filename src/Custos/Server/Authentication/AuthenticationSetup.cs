@@ -11,9 +11,10 @@ internal static class AuthenticationSetup
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddAuthorization();
+        services.AddSingleton(provider => new LocalSigningKeyProvider(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, IOptions<ServerOptions>>((jwt, auth, server) =>
+            .Configure<IOptions<AuthOptions>, LocalSigningKeyProvider>((jwt, auth, localKey) =>
             {
                 // Claims keep their JWT names ("sub", "loc"); no mapping to SOAP-era URIs.
                 jwt.MapInboundClaims = false;
@@ -27,9 +28,19 @@ internal static class AuthenticationSetup
                 }
                 jwt.TokenValidationParameters.ValidIssuer = AuthOptions.LocalIssuer;
                 jwt.TokenValidationParameters.ValidAudience = AuthOptions.LocalIssuer;
-                jwt.TokenValidationParameters.IssuerSigningKey = LocalSigningKey.LoadOrCreate(server.Value.DataDirectory);
+                // Resolved per token, not when the options are built: a request without a token, or a
+                // node whose data directory is not there yet, never needs the key.
+                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => [localKey.Key];
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256];
             });
         return services;
     }
+}
+
+/// <summary>The node's signing key, loaded (or created) on first use and kept once loaded.</summary>
+internal sealed class LocalSigningKeyProvider(string dataDirectory)
+{
+    private ECDsaSecurityKey? _key;
+
+    public ECDsaSecurityKey Key => _key ??= LocalSigningKey.LoadOrCreate(dataDirectory);
 }

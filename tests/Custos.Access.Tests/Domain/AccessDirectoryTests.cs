@@ -1,7 +1,7 @@
-using Custos.Access.Directory;
+using Custos.Access.Domain;
 using Custos.Formats;
 
-namespace Custos.Access.Tests.Directory;
+namespace Custos.Access.Tests.Domain;
 
 public sealed class AccessDirectoryTests
 {

@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Custos.Storage;
+namespace Custos.Access.Storage;
 
 /// <summary>
 /// One step of a database schema: <c>NNNN_name.sql</c>, applied once, in version order.

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Custos.Formats;
 
-namespace Custos.Access.Directory;
+namespace Custos.Access.Domain;
 
 /// <summary>
 /// An immutable, indexed view of the world for the decision pipeline: every lookup a decision
