@@ -23,6 +23,7 @@ public static class CustosCommandLine
         {
             Verbose,
             ServeCommand.Create(),
+            CedarCommand.Create(),
             VersionCommand.Create(),
         };
         return root;
