@@ -8,6 +8,7 @@ namespace Custos.Cedar.Benchmarks;
 /// prepared requests, so the figure is an average over varied requests, not one hot path.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class AuthorizationBenchmarks
 {
     private GovernanceWorld _world = null!;

@@ -9,6 +9,7 @@ namespace Custos.Cedar.Benchmarks;
 /// requests per second is 1 / Mean.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CorpusBenchmarks
 {
     private (ConformanceTest Test, Request Request)[] _requests = [];

@@ -64,14 +64,11 @@ public sealed class ConformanceTest
             policies = PolicySet.Parse(System.IO.File.ReadAllText(Resolve(root, path, Text(test, "policies"))));
             if (test.TryGetProperty("schema", out var schemaPath) && schemaPath.ValueKind == JsonValueKind.String)
             {
-                var schemaFile = Resolve(root, path, schemaPath.GetString()!);
-                // Only the human-readable syntax is read; a JSON schema leaves the data schema-less.
-                if (!schemaFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-                {
-                    schema = CedarSchema.Parse(System.IO.File.ReadAllText(schemaFile));
-                }
+                schema = CedarSchema.Parse(System.IO.File.ReadAllText(Resolve(root, path, schemaPath.GetString()!)));
             }
-            entities = EntityStore.FromJson(System.IO.File.ReadAllText(Resolve(root, path, Text(test, "entities"))), schema);
+            entities = test.TryGetProperty("entities", out var entitiesPath) && entitiesPath.ValueKind == JsonValueKind.String
+                ? EntityStore.FromJson(System.IO.File.ReadAllText(Resolve(root, path, entitiesPath.GetString()!)), schema)
+                : EntityStore.FromJson("[]", schema);
         }
         catch (Exception e) when (e is FormatException or IOException or ArgumentException or JsonException)
         {

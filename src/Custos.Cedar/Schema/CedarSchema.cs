@@ -29,7 +29,12 @@ public sealed class CedarSchema
         _actions = actions;
     }
 
-    public static CedarSchema Parse(string text) => SchemaParser.Parse(text);
+    /// <summary>Parses a schema in the human-readable syntax, or in the JSON syntax when the text is a JSON object.</summary>
+    public static CedarSchema Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal) ? SchemaParser.ParseJson(text) : SchemaParser.Parse(text);
+    }
 
     public RecordSchemaType? EntityAttributes(EntityType type) => _attributes.GetValueOrDefault(type);
 
@@ -41,7 +46,12 @@ public sealed class CedarSchema
     public IReadOnlyDictionary<EntityUid, IReadOnlyList<EntityUid>> Actions => _actions;
 }
 
-/// <summary>Parser of the human-readable schema syntax (https://docs.cedarpolicy.com/schema/human-readable-schema-grammar.html).</summary>
+/// <summary>
+/// Parser of the human-readable schema syntax
+/// (https://docs.cedarpolicy.com/schema/human-readable-schema-grammar.html) and of the JSON
+/// syntax (https://docs.cedarpolicy.com/schema/json-schema-grammar.html); both produce the
+/// same raw declarations, resolved once everything is read.
+/// </summary>
 internal sealed class SchemaParser
 {
     private readonly List<Token> _tokens;
@@ -55,6 +65,99 @@ internal sealed class SchemaParser
     private SchemaParser(string text)
     {
         _tokens = Lexer.Tokenize(text);
+    }
+
+    private SchemaParser()
+    {
+        _tokens = [];
+    }
+
+    public static CedarSchema ParseJson(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new SchemaParser();
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            parser.ReadJson(document.RootElement);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new CedarParseException($"invalid JSON schema: {e.Message}", new SourcePosition(1, 1));
+        }
+        return parser.Resolve();
+    }
+
+    private void ReadJson(System.Text.Json.JsonElement root)
+    {
+        foreach (var ns in root.EnumerateObject())
+        {
+            var name = ns.Name;
+            if (ns.Value.TryGetProperty("commonTypes", out var commonTypes))
+            {
+                foreach (var common in commonTypes.EnumerateObject())
+                {
+                    _commonTypes[Qualify(name, common.Name)] = (name, JsonType(common.Value));
+                }
+            }
+            if (ns.Value.TryGetProperty("entityTypes", out var entityTypes))
+            {
+                foreach (var entity in entityTypes.EnumerateObject())
+                {
+                    var shape = entity.Value.TryGetProperty("shape", out var s) ? JsonType(s) : null;
+                    var tags = entity.Value.TryGetProperty("tags", out var t) ? JsonType(t) : null;
+                    _entityTypes[Qualify(name, entity.Name)] = (name, shape, tags);
+                }
+            }
+            if (ns.Value.TryGetProperty("actions", out var actions))
+            {
+                foreach (var action in actions.EnumerateObject())
+                {
+                    var parents = new List<(string? Path, string Id)>();
+                    if (action.Value.TryGetProperty("memberOf", out var memberOf) && memberOf.ValueKind == System.Text.Json.JsonValueKind.Array)
+                    {
+                        foreach (var parent in memberOf.EnumerateArray())
+                        {
+                            var type = parent.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
+                            parents.Add((type, parent.GetProperty("id").GetString()!));
+                        }
+                    }
+                    RawType? context = null;
+                    if (action.Value.TryGetProperty("appliesTo", out var appliesTo) && appliesTo.ValueKind == System.Text.Json.JsonValueKind.Object
+                        && appliesTo.TryGetProperty("context", out var contextElement))
+                    {
+                        context = JsonType(contextElement);
+                    }
+                    _actions.Add((name, action.Name, parents, context));
+                }
+            }
+        }
+    }
+
+    /// <summary>A JSON schema type: <c>{"type": "Long"}</c>, <c>{"type": "Set", "element": …}</c>, <c>{"type": "Record", "attributes": …}</c>, <c>{"type": "Entity", "name": …}</c>, …</summary>
+    private static RawType JsonType(System.Text.Json.JsonElement element)
+    {
+        var type = element.GetProperty("type").GetString()!;
+        switch (type)
+        {
+            case "Set":
+                return new RawSet(JsonType(element.GetProperty("element")));
+            case "Record":
+                var attributes = new List<(string, RawType, bool)>();
+                if (element.TryGetProperty("attributes", out var attrs))
+                {
+                    foreach (var attribute in attrs.EnumerateObject())
+                    {
+                        var required = !attribute.Value.TryGetProperty("required", out var r) || r.ValueKind != System.Text.Json.JsonValueKind.False;
+                        attributes.Add((attribute.Name, JsonType(attribute.Value), required));
+                    }
+                }
+                return new RawRecord(attributes);
+            case "Entity" or "Extension" or "EntityOrCommon":
+                return new RawName(element.GetProperty("name").GetString()!);
+            default:
+                return new RawName(type);
+        }
     }
 
     private abstract record RawType;

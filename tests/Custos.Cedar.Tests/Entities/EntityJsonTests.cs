@@ -103,6 +103,26 @@ public sealed class EntityJsonTests
     }
 
     [Fact]
+    public void A_json_schema_types_the_same_way()
+    {
+        var schema = CedarSchema.Parse("""
+            {"App": {
+               "commonTypes": {"Ctx": {"type": "Record", "attributes": {"ip": {"type": "Extension", "name": "ipaddr"}, "n": {"type": "Long", "required": false}}}},
+               "entityTypes": {"User": {"memberOfTypes": ["Group"], "shape": {"type": "Record", "attributes": {"boss": {"type": "Entity", "name": "User"}}}},
+                               "Group": {}},
+               "actions": {"view": {"appliesTo": {"principalTypes": ["User"], "resourceTypes": ["User"], "context": {"type": "Ctx"}}},
+                           "edit": {"memberOf": [{"id": "view"}]}}}}
+            """);
+        var store = EntityStore.FromJson("""[{"uid": {"type": "App::User", "id": "a"}, "attrs": {"boss": {"type": "App::User", "id": "b"}}, "parents": []}]""", schema);
+
+        store.Find(EntityUid.Parse("App::User::\"a\""))!.Attributes.TryGetValue("boss", out var boss).ShouldBeTrue();
+        boss.Kind.ShouldBe(ValueKind.Entity);
+        store.Find(EntityUid.Parse("App::Action::\"edit\""))!.HasAncestor(EntityUid.Parse("App::Action::\"view\"")).ShouldBeTrue();
+        EntityJson.ParseContext("""{"ip": "10.0.0.1"}""", schema, EntityUid.Parse("App::Action::\"view\"")).TryGetValue("ip", out var ip).ShouldBeTrue();
+        ip.Kind.ShouldBe(ValueKind.IpAddr);
+    }
+
+    [Fact]
     public void Without_a_schema_an_unescaped_reference_is_a_record()
     {
         var value = EntityJson.ParseValue("""{"type": "User", "id": "a"}""");
