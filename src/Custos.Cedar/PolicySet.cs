@@ -96,8 +96,8 @@ public sealed class PolicySet
         }
     }
 
-    /// <summary>The scope index, built on first use after a change.</summary>
-    internal PolicyIndex Index => _index ??= new PolicyIndex(_ordered);
+    /// <summary>The scope index, built on first use after a change (racing readers may build it twice; both are equal).</summary>
+    internal PolicyIndex Index => Volatile.Read(ref _index) ?? Interlocked.CompareExchange(ref _index, new PolicyIndex(_ordered), null) ?? _index!;
 
     public override string ToString() =>
         string.Join("\n\n", _templates.Values.Select(t => t.ToString()).Concat(_ordered.Select(p => p.ToString())));

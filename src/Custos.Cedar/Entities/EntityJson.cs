@@ -342,27 +342,32 @@ public static class EntityJson
                 }
                 writer.WriteEndObject();
                 break;
+            case ValueKind.Datetime when !DatetimeExtension.TryFormatIso(value.AsFixed, out _):
+                // Outside years 0000-9999 a datetime is the epoch offset by a duration.
+                writer.WriteStartObject();
+                writer.WriteStartObject("__extn");
+                writer.WriteString("fn", "offset");
+                writer.WriteStartArray("args");
+                WriteValue(writer, Value.FromDatetime(0));
+                WriteValue(writer, Value.FromDuration(value.AsFixed));
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                break;
             default:
-                // Extension values: the constructor call that rebuilds them.
-                var text = value.ToString();
-                var open = text.IndexOf("(\"", StringComparison.Ordinal);
-                writer.WriteStartObject();
-                writer.WritePropertyName("__extn");
-                writer.WriteStartObject();
-                if (value.Kind == ValueKind.Datetime && text.Contains(".offset(", StringComparison.Ordinal))
+                // Other extension values: the constructor call that rebuilds them.
+                var (function, argument) = value.Kind switch
                 {
-                    writer.WriteString("fn", "offset");
-                    writer.WritePropertyName("args");
-                    writer.WriteStartArray();
-                    WriteValue(writer, Value.FromDatetime(0));
-                    WriteValue(writer, Value.FromDuration(value.AsFixed));
-                    writer.WriteEndArray();
-                }
-                else
-                {
-                    writer.WriteString("fn", text[..open]);
-                    writer.WriteString("arg", text[(open + 2)..^2]);
-                }
+                    ValueKind.Decimal => ("decimal", DecimalExtension.Format(value.AsFixed)),
+                    ValueKind.IpAddr => ("ip", value.AsIpAddress.ToString()),
+                    ValueKind.Datetime => ("datetime", DatetimeExtension.TryFormatIso(value.AsFixed, out var iso) ? iso : ""),
+                    ValueKind.Duration => ("duration", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value.AsFixed}ms")),
+                    _ => throw new ArgumentException("an evaluation error is not a value", nameof(value)),
+                };
+                writer.WriteStartObject();
+                writer.WriteStartObject("__extn");
+                writer.WriteString("fn", function);
+                writer.WriteString("arg", argument);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
                 break;

@@ -89,12 +89,8 @@ public sealed class SetValue : IEquatable<SetValue>
             }
             return false;
         }
-        var lookup = _lookup;
-        if (lookup is null)
-        {
-            lookup = new HashSet<Value>(_elements);
-            _lookup = lookup;
-        }
+        // Built on first use; racing threads may each build one, and one of them is kept.
+        var lookup = Volatile.Read(ref _lookup) ?? Interlocked.CompareExchange(ref _lookup, new HashSet<Value>(_elements), null) ?? _lookup!;
         return lookup.Contains(value);
     }
 

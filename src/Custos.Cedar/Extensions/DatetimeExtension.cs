@@ -246,26 +246,37 @@ internal static class DatetimeExtension
     }
 
     /// <summary>
-    /// A datetime as a Cedar expression: an ISO string when the year has four digits, otherwise
-    /// the epoch plus an offset, which represents every 64-bit value.
+    /// The datetime as <c>YYYY-MM-DDThh:mm:ss.SSSZ</c> when its year has four digits (0000 to
+    /// 9999, what <c>datetime()</c> accepts); false otherwise.
     /// </summary>
-    public static string FormatDatetimeExpression(long epochMilliseconds)
+    public static bool TryFormatIso(long epochMilliseconds, out string text)
     {
-        var days = Math.Floor(epochMilliseconds / (double)MillisecondsPerDay);
-        if (Math.Abs(days) < 3_000_000)
+        // Beyond ±3,000,000 days the year has more than four digits anyway.
+        var wholeDays = epochMilliseconds >= 0 ? epochMilliseconds / MillisecondsPerDay : ((epochMilliseconds + 1) / MillisecondsPerDay) - 1;
+        if (Math.Abs(wholeDays) < 3_000_000)
         {
-            var wholeDays = epochMilliseconds >= 0 ? epochMilliseconds / MillisecondsPerDay : ((epochMilliseconds + 1) / MillisecondsPerDay) - 1;
             var (year, month, day) = CivilFromDays(wholeDays);
             if (year is >= 0 and <= 9999)
             {
                 var time = epochMilliseconds - (wholeDays * MillisecondsPerDay);
-                return string.Create(
+                text = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"datetime(\"{year:D4}-{month:D2}-{day:D2}T{time / 3_600_000:D2}:{time / 60_000 % 60:D2}:{time / 1000 % 60:D2}.{time % 1000:D3}Z\")");
+                    $"{year:D4}-{month:D2}-{day:D2}T{time / 3_600_000:D2}:{time / 60_000 % 60:D2}:{time / 1000 % 60:D2}.{time % 1000:D3}Z");
+                return true;
             }
         }
-        return string.Create(CultureInfo.InvariantCulture, $"datetime(\"1970-01-01\").offset(duration(\"{epochMilliseconds}ms\"))");
+        text = "";
+        return false;
     }
+
+    /// <summary>
+    /// A datetime as a Cedar expression: <c>datetime("…")</c> when the year has four digits,
+    /// otherwise the epoch plus an offset, which represents every 64-bit value.
+    /// </summary>
+    public static string FormatDatetimeExpression(long epochMilliseconds) =>
+        TryFormatIso(epochMilliseconds, out var text)
+            ? $"datetime(\"{text}\")"
+            : string.Create(CultureInfo.InvariantCulture, $"datetime(\"1970-01-01\").offset(duration(\"{epochMilliseconds}ms\"))");
 
     public static Value Datetime(Value text)
     {

@@ -77,7 +77,7 @@ public sealed class Parser
     {
         ArgumentNullException.ThrowIfNull(text);
         var parser = new Parser(text);
-        var name = parser.ParsePath(allowUidSuffix: false);
+        var name = parser.ParsePath();
         parser.Expect(TokenKind.End, "end of name");
         return name;
     }
@@ -199,7 +199,7 @@ public sealed class Parser
         if (IsKeyword("is"))
         {
             _index++;
-            var type = EntityType.Of(ParsePath(allowUidSuffix: false));
+            var type = EntityType.Of(ParsePath());
             if (IsKeyword("in"))
             {
                 _index++;
@@ -255,7 +255,7 @@ public sealed class Parser
 
     private EntityUid ParseEntityUidLiteral()
     {
-        var type = ParsePath(allowUidSuffix: true);
+        var type = ParsePath();
         if (Current.Kind != TokenKind.DoubleColon || Peek().Kind != TokenKind.String)
         {
             throw Error("`::` and a quoted entity id");
@@ -265,11 +265,8 @@ public sealed class Parser
         return new EntityUid(type, id);
     }
 
-    /// <summary>
-    /// <c>Ident {:: Ident}</c>. With <paramref name="allowUidSuffix"/>, stops before a
-    /// <c>::"id"</c> that ends an entity reference.
-    /// </summary>
-    private string ParsePath(bool allowUidSuffix)
+    /// <summary><c>Ident {:: Ident}</c>, stopping before a <c>::"id"</c> that ends an entity reference.</summary>
+    private string ParsePath()
     {
         var first = Expect(TokenKind.Identifier, "a name");
         CheckPathSegment(first);
@@ -281,7 +278,6 @@ public sealed class Parser
             CheckPathSegment(segment);
             builder.Append("::").Append(segment.Text);
         }
-        _ = allowUidSuffix;
         return builder.ToString();
     }
 
@@ -376,7 +372,7 @@ public sealed class Parser
         if (IsKeyword("is"))
         {
             _index++;
-            var type = EntityType.Of(ParsePath(allowUidSuffix: false));
+            var type = EntityType.Of(ParsePath());
             Expr? inExpr = null;
             if (IsKeyword("in"))
             {
@@ -614,7 +610,7 @@ public sealed class Parser
                 _ => Variable.Context,
             });
         }
-        var path = ParsePath(allowUidSuffix: true);
+        var path = ParsePath();
         if (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.String)
         {
             _index++;

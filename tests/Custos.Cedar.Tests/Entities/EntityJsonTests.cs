@@ -139,6 +139,9 @@ public sealed class EntityJsonTests
             """{"a":{"b":-3}}""",
             """{"__extn":{"fn":"ip","arg":"10.0.0.0/8"}}""",
             """{"__extn":{"fn":"decimal","arg":"1.2500"}}""",
+            """{"__extn":{"fn":"duration","arg":"-90000ms"}}""",
+            """{"__extn":{"fn":"datetime","arg":"2024-01-01T00:00:00.000Z"}}""",
+            """{"__extn":{"fn":"offset","args":[{"__extn":{"fn":"datetime","arg":"1970-01-01T00:00:00.000Z"}},{"__extn":{"fn":"duration","arg":"-9223372036854775808ms"}}]}}""",
         })
         {
             EntityJson.ToJson(EntityJson.ParseValue(json)).ShouldBe(json);
