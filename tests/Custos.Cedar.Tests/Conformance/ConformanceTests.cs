@@ -12,21 +12,34 @@ public sealed class ConformanceTests(CorpusFixture fixture, ITestOutputHelper ou
 {
     private const double RequiredPassRate = 0.995;
 
-    [Fact]
-    public void The_whole_corpus_passes()
+    private ConformanceReport Run()
     {
         var report = ConformanceRunner.Run(fixture.Tests);
-
         foreach (var failure in report.Failures.Take(200))
         {
             output.WriteLine(failure.ToString());
         }
         output.WriteLine($"{report.Passed} passed, {report.Failed} failed ({report.Files} files)");
+        return report;
+    }
+
+    [Fact]
+    public void At_least_99_5_percent_of_the_corpus_passes()
+    {
+        var report = Run();
 
         report.Files.ShouldBeGreaterThan(6_379);
         report.Total.ShouldBeGreaterThanOrEqualTo(51_032 + 1);
         report.PassRate.ShouldBeGreaterThanOrEqualTo(RequiredPassRate, string.Join("\n", report.Failures.Take(50)));
-        report.Failed.ShouldBe(0, string.Join("\n", report.Failures.Take(50)));
+    }
+
+    /// <summary>Every request passes today; this catches a regression the 99.5 % floor would hide.</summary>
+    [Fact]
+    public void Every_request_of_this_corpus_passes()
+    {
+        var report = Run();
+
+        report.Failures.ShouldBeEmpty(string.Join("\n", report.Failures.Take(50)));
     }
 
     [Fact]
