@@ -24,6 +24,7 @@ public static class CustosCommandLine
             Verbose,
             ServeCommand.Create(),
             TokenCommand.Create(),
+            CedarCommand.Create(),
             VersionCommand.Create(),
         };
         return root;
