@@ -1,0 +1,476 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Custos.Ledger.Tree;
+using Microsoft.Data.Sqlite;
+
+namespace Custos.Ledger.Storage.Sqlite;
+
+/// <summary>
+/// A ledger in one SQLite file, the embedded default. The file is in WAL mode and every
+/// connection runs with <c>synchronous=FULL</c>, so a committed batch has reached the disk
+/// (the WAL is fsynced at commit) before <see cref="AppendAsync"/> returns, and a crash or power
+/// loss rolls an unfinished batch back whole.
+/// </summary>
+/// <remarks>
+/// One connection writes, with prepared statements; readers take connections from a small pool
+/// of their own with prepared point lookups, so that a proof costs a few index probes and no
+/// statement compilation. WAL lets them read while a batch commits.
+/// </remarks>
+public sealed class SqliteLedgerStore : ILedgerStore
+{
+    private static readonly IReadOnlyList<string> Schema = SchemaScripts.Load("Custos.Ledger.Storage.Sqlite.");
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentBag<Reader> _readers = [];
+    private SqliteConnection? _writer;
+    private bool _disposed;
+
+    private SqliteLedgerStore(string path, bool create)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public string Description => $"SQLite ledger {Path}";
+
+    /// <summary>A store on a new file; <see cref="CreateAsync"/> must follow.</summary>
+    public static SqliteLedgerStore ForCreate(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (File.Exists(path))
+        {
+            throw new LedgerStoreException($"{System.IO.Path.GetFullPath(path)} already exists; a new ledger needs a new file.");
+        }
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        return new SqliteLedgerStore(path, create: true);
+    }
+
+    /// <summary>A store on an existing ledger file.</summary>
+    public static SqliteLedgerStore Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new LedgerStoreException($"there is no ledger at {System.IO.Path.GetFullPath(path)} (create one with 'custos ledger init').");
+        }
+        return new SqliteLedgerStore(path, create: false);
+    }
+
+    public async Task CreateAsync(LedgerMetadata metadata, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        await _writeLock.WaitAsync(cancellation);
+        try
+        {
+            var connection = Writer();
+            using (var wal = connection.CreateCommand())
+            {
+                // WAL is a property of the file: set once, every later connection uses it.
+                wal.CommandText = "PRAGMA journal_mode = WAL";
+                var mode = (string?)wal.ExecuteScalar();
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new LedgerStoreException($"{Path} cannot use write-ahead logging (journal mode stays '{mode}').");
+                }
+            }
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID");
+            if (ReadMeta(connection, transaction, "origin") is not null)
+            {
+                throw new LedgerStoreException($"{Path} already holds a ledger.");
+            }
+            foreach (var script in Schema)
+            {
+                Execute(connection, transaction, script);
+            }
+            WriteMeta(connection, transaction, SchemaScripts.VersionKey, Schema.Count.ToString(CultureInfo.InvariantCulture));
+            WriteMeta(connection, transaction, "origin", metadata.Origin);
+            WriteMeta(connection, transaction, "verifier_key", metadata.VerifierKey);
+            transaction.Commit();
+        }
+        catch (SqliteException e)
+        {
+            throw new LedgerStoreException($"cannot create the ledger {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<LedgerMetadata> ReadMetadataAsync(CancellationToken cancellation = default)
+    {
+        await _writeLock.WaitAsync(cancellation);
+        try
+        {
+            var connection = Writer();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var hasMeta = Convert.ToInt64(Scalar(connection, transaction,
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'ledger_meta'"), CultureInfo.InvariantCulture) == 1;
+            var origin = hasMeta ? ReadMeta(connection, transaction, "origin") : null;
+            if (origin is null)
+            {
+                throw new LedgerStoreException($"{Path} is not a ledger (create one with 'custos ledger init').");
+            }
+            var version = int.Parse(ReadMeta(connection, transaction, SchemaScripts.VersionKey) ?? "0", CultureInfo.InvariantCulture);
+            if (version > Schema.Count)
+            {
+                throw new LedgerStoreException($"{Path} has ledger schema version {version}, newer than this build knows ({Schema.Count}); use a newer custos.");
+            }
+            for (var v = version; v < Schema.Count; v++)
+            {
+                Execute(connection, transaction, Schema[v]);
+            }
+            WriteMeta(connection, transaction, SchemaScripts.VersionKey, Schema.Count.ToString(CultureInfo.InvariantCulture));
+            var verifierKey = ReadMeta(connection, transaction, "verifier_key") ?? "";
+            transaction.Commit();
+            return new LedgerMetadata(origin, verifierKey);
+        }
+        catch (SqliteException e)
+        {
+            throw new LedgerStoreException($"cannot read the ledger {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<long> ReadSizeAsync(CancellationToken cancellation = default) =>
+        WithReaderAsync(reader => Convert.ToInt64(reader.Size.ExecuteScalar(), CultureInfo.InvariantCulture));
+
+    public async Task AppendAsync(AppendBatch batch, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await _writeLock.WaitAsync(cancellation);
+        try
+        {
+            var connection = Writer();
+            // IMMEDIATE takes the write lock before the size is read, so no other process can
+            // append between the check and the inserts.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var size = Convert.ToInt64(Scalar(connection, transaction, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries"), CultureInfo.InvariantCulture);
+            if (size != batch.FirstIndex)
+            {
+                throw new LedgerConflictException($"The batch starts at {batch.FirstIndex} but {Path} holds {size} entries.");
+            }
+
+            using var insertEntry = connection.CreateCommand();
+            insertEntry.Transaction = transaction;
+            insertEntry.CommandText = "INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES ($idx, $hash, $entry)";
+            var entryIndex = insertEntry.Parameters.Add("$idx", SqliteType.Integer);
+            var entryHash = insertEntry.Parameters.Add("$hash", SqliteType.Blob);
+            var entryBytes = insertEntry.Parameters.Add("$entry", SqliteType.Blob);
+            insertEntry.Prepare();
+            foreach (var leaf in batch.Leaves)
+            {
+                entryIndex.Value = leaf.Index;
+                entryHash.Value = leaf.LeafHash;
+                entryBytes.Value = leaf.Entry;
+                insertEntry.ExecuteNonQuery();
+            }
+
+            using var insertNode = connection.CreateCommand();
+            insertNode.Transaction = transaction;
+            insertNode.CommandText = "INSERT INTO ledger_nodes (level, idx, hash) VALUES ($level, $idx, $hash)";
+            var nodeLevel = insertNode.Parameters.Add("$level", SqliteType.Integer);
+            var nodeIndex = insertNode.Parameters.Add("$idx", SqliteType.Integer);
+            var nodeHash = insertNode.Parameters.Add("$hash", SqliteType.Blob);
+            insertNode.Prepare();
+            foreach (var (id, hash) in batch.Nodes)
+            {
+                nodeLevel.Value = id.Level;
+                nodeIndex.Value = id.Index;
+                nodeHash.Value = hash;
+                insertNode.ExecuteNonQuery();
+            }
+
+            // With synchronous=FULL in WAL mode the commit returns after the WAL is fsynced.
+            transaction.Commit();
+        }
+        catch (SqliteException e)
+        {
+            // The transaction rolled back; the writer connection may be unusable, so start over.
+            ResetWriter();
+            throw new LedgerStoreException($"cannot append to {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<byte[]>> ReadNodesAsync(IReadOnlyList<NodeId> ids, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return WithReaderAsync<IReadOnlyList<byte[]>>(reader =>
+        {
+            var hashes = new byte[ids.Count][];
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var id = ids[i];
+                SqliteCommand command;
+                if (id.Level == 0)
+                {
+                    command = reader.Leaf;
+                    command.Parameters[0].Value = id.Index;
+                }
+                else
+                {
+                    command = reader.Node;
+                    command.Parameters[0].Value = id.Level;
+                    command.Parameters[1].Value = id.Index;
+                }
+                hashes[i] = command.ExecuteScalar() as byte[] ?? throw new LedgerStoreException($"{Path} has no node at {id}.");
+            }
+            return hashes;
+        });
+    }
+
+    public Task<IReadOnlyList<StoredNode>> ReadNodeRangeAsync(int level, long startIndex, long endIndex, CancellationToken cancellation = default) =>
+        WithReaderAsync<IReadOnlyList<StoredNode>>(reader =>
+        {
+            using var command = reader.Connection.CreateCommand();
+            command.CommandText = "SELECT idx, hash FROM ledger_nodes WHERE level = $level AND idx >= $start AND idx < $end ORDER BY idx";
+            command.Parameters.AddWithValue("$level", level);
+            command.Parameters.AddWithValue("$start", startIndex);
+            command.Parameters.AddWithValue("$end", endIndex);
+            using var rows = command.ExecuteReader();
+            var nodes = new List<StoredNode>();
+            while (rows.Read())
+            {
+                nodes.Add(new StoredNode(rows.GetInt64(0), (byte[])rows.GetValue(1)));
+            }
+            return nodes;
+        });
+
+    public Task<byte[]> ReadEntryAsync(long index, CancellationToken cancellation = default) =>
+        WithReaderAsync(reader =>
+        {
+            reader.Entry.Parameters[0].Value = index;
+            return reader.Entry.ExecuteScalar() as byte[] ?? throw new LedgerRangeException($"There is no entry {index}.");
+        });
+
+    public async IAsyncEnumerable<LeafRecord> ReadLeavesAsync(long startIndex, long endIndex, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        // A connection of its own: the scan is long, and holds one read snapshot throughout.
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellation);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT idx, entry, leaf_hash FROM ledger_entries WHERE idx >= $start AND idx < $end ORDER BY idx";
+        command.Parameters.AddWithValue("$start", startIndex);
+        command.Parameters.AddWithValue("$end", endIndex);
+        await using var rows = await command.ExecuteReaderAsync(cancellation);
+        while (await rows.ReadAsync(cancellation))
+        {
+            yield return new LeafRecord(rows.GetInt64(0), (byte[])rows.GetValue(1), (byte[])rows.GetValue(2));
+        }
+    }
+
+    public async Task SaveCheckpointAsync(long size, string note, CancellationToken cancellation = default)
+    {
+        await _writeLock.WaitAsync(cancellation);
+        try
+        {
+            using var command = Writer().CreateCommand();
+            command.CommandText = "INSERT OR IGNORE INTO ledger_checkpoints (size, note) VALUES ($size, $note)";
+            command.Parameters.AddWithValue("$size", size);
+            command.Parameters.AddWithValue("$note", note);
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            ResetWriter();
+            throw new LedgerStoreException($"cannot save a checkpoint in {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<string?> ReadLatestCheckpointAsync(CancellationToken cancellation = default) =>
+        WithReaderAsync(reader => reader.Checkpoint.ExecuteScalar() as string);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        await _writeLock.WaitAsync();
+        try
+        {
+            ResetWriter();
+            while (_readers.TryTake(out var reader))
+            {
+                reader.Dispose();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+        _writeLock.Dispose();
+    }
+
+    private SqliteConnection Writer()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writer is null)
+        {
+            var connection = new SqliteConnection(_connectionString);
+            try
+            {
+                connection.Open();
+                Execute(connection, null, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+            }
+            catch (SqliteException e)
+            {
+                connection.Dispose();
+                throw new LedgerStoreException($"cannot open {Path}: {e.Message}", e);
+            }
+            _writer = connection;
+        }
+        return _writer;
+    }
+
+    private void ResetWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    private Task<T> WithReaderAsync<T>(Func<Reader, T> read)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_readers.TryTake(out var reader))
+        {
+            try
+            {
+                reader = new Reader(_connectionString);
+            }
+            catch (SqliteException e)
+            {
+                throw new LedgerStoreException($"cannot open {Path}: {e.Message}", e);
+            }
+        }
+        var healthy = false;
+        try
+        {
+            var result = read(reader);
+            healthy = true;
+            return Task.FromResult(result);
+        }
+        catch (SqliteException e)
+        {
+            throw new LedgerStoreException($"cannot read {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            if (healthy && !_disposed && _readers.Count < Environment.ProcessorCount * 4)
+            {
+                _readers.Add(reader);
+            }
+            else
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static string? ReadMeta(SqliteConnection connection, SqliteTransaction transaction, string key)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM ledger_meta WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return command.ExecuteScalar() as string;
+    }
+
+    private static void WriteMeta(SqliteConnection connection, SqliteTransaction transaction, string key, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO ledger_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A read connection with its prepared point lookups.</summary>
+    private sealed class Reader : IDisposable
+    {
+        public Reader(string connectionString)
+        {
+            Connection = new SqliteConnection(connectionString);
+            Connection.Open();
+            Size = Prepare("SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries");
+            Leaf = Prepare("SELECT leaf_hash FROM ledger_entries WHERE idx = $idx", ("$idx", SqliteType.Integer));
+            Node = Prepare("SELECT hash FROM ledger_nodes WHERE level = $level AND idx = $idx", ("$level", SqliteType.Integer), ("$idx", SqliteType.Integer));
+            Entry = Prepare("SELECT entry FROM ledger_entries WHERE idx = $idx", ("$idx", SqliteType.Integer));
+            Checkpoint = Prepare("SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Size { get; }
+
+        public SqliteCommand Leaf { get; }
+
+        public SqliteCommand Node { get; }
+
+        public SqliteCommand Entry { get; }
+
+        public SqliteCommand Checkpoint { get; }
+
+        public void Dispose()
+        {
+            Size.Dispose();
+            Leaf.Dispose();
+            Node.Dispose();
+            Entry.Dispose();
+            Checkpoint.Dispose();
+            Connection.Dispose();
+        }
+
+        private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, type) in parameters)
+            {
+                command.Parameters.Add(name, type);
+            }
+            return command;
+        }
+    }
+}
