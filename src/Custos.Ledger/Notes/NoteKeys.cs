@@ -42,7 +42,7 @@ public static class NoteKeys
     /// <summary>Splits <c>name+hexid+base64</c> and checks the id against the key; the key bytes include the type byte.</summary>
     internal static (string Name, uint KeyId, byte[] Key) ParseKeyString(string text, string what)
     {
-        var parts = text.Split('+');
+        var parts = text.Split('+', 3); // base64 may itself contain '+'
         if (parts.Length != 3 || !IsValidName(parts[0]))
         {
             throw new NoteKeyException($"{what} is not of the form name+hexid+base64key.");

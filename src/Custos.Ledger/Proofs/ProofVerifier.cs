@@ -95,6 +95,10 @@ public static class ProofVerifier
         {
             throw new ProofVerificationException("The consistency proof is empty.");
         }
+        if (root1.Length != Rfc9162.HashSize || root2.Length != Rfc9162.HashSize)
+        {
+            throw new ProofVerificationException($"A root hash has {Rfc9162.HashSize} bytes.");
+        }
         foreach (var p in proof)
         {
             RequireHash(p);

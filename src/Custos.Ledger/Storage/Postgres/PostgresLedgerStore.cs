@@ -26,11 +26,15 @@ public sealed class PostgresLedgerStore : ILedgerStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(connectionString));
+        ConnectionString = builder.ConnectionString;
         Description = $"PostgreSQL ledger {builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
     public string Description { get; }
+
+    /// <summary>The resolved connection string; it may hold a password, so it stays internal.</summary>
+    internal string ConnectionString { get; }
 
     public async Task CreateAsync(LedgerMetadata metadata, CancellationToken cancellation = default)
     {
