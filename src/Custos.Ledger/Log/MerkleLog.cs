@@ -203,6 +203,10 @@ public sealed class MerkleLog : IAsyncDisposable
         await _writer;
         await _stopping.CancelAsync();
         _stopping.Dispose();
+        if (_options.OwnsStore)
+        {
+            await _store.DisposeAsync();
+        }
     }
 
     private async Task RequireSizeAsync(long size, string what, CancellationToken cancellation)
@@ -338,6 +342,9 @@ public sealed class MerkleLogOptions
 {
     /// <summary>Most entries in one durable write; more waiting appenders go into the next.</summary>
     public int MaxBatchSize { get; init; } = 4096;
+
+    /// <summary>Whether disposing the log disposes its store too (as <see cref="LedgerSetup"/>'s logs do).</summary>
+    public bool OwnsStore { get; init; }
 
     /// <summary>Largest entry accepted, in bytes of canonical JSON.</summary>
     public int MaxEntryBytes { get; init; } = 1 << 20;

@@ -96,7 +96,17 @@ public static class CustosServer
             provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory,
             provider.GetRequiredService<ILogger<EmbeddedStore>>()));
         services.AddHostedService<EmbeddedStoreStartup>();
-        services.AddHealthChecks().AddCheck<EmbeddedStoreHealthCheck>("store");
+        services.AddOptions<LedgerOptions>()
+            .Bind(configuration.GetSection(LedgerOptions.Section))
+            .Validate(o => Custos.Ledger.Notes.NoteKeys.IsValidName(o.Origin), "Ledger:Origin must be a non-empty name without spaces or '+'.")
+            .ValidateOnStart();
+        services.AddSingleton<ServerLedger>();
+        services.AddSingleton<ILedgerAppender>(provider => provider.GetRequiredService<ServerLedger>());
+        services.AddHostedService<ServerLedgerStartup>();
+
+        services.AddHealthChecks()
+            .AddCheck<EmbeddedStoreHealthCheck>("store")
+            .AddCheck<LedgerHealthCheck>("ledger");
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -109,6 +119,7 @@ public static class CustosServer
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapHealthEndpoints();
+            endpoints.MapLedgerEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));
             extraEndpoints?.Invoke(endpoints);

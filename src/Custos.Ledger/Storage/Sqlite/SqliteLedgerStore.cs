@@ -147,8 +147,16 @@ public sealed class SqliteLedgerStore : ILedgerStore
         }
     }
 
-    public Task<long> ReadSizeAsync(CancellationToken cancellation = default) =>
-        WithReaderAsync(reader => Convert.ToInt64(reader.Size.ExecuteScalar(), CultureInfo.InvariantCulture));
+    public Task<long> ReadSizeAsync(CancellationToken cancellation = default)
+    {
+        // Open connections keep a deleted file readable; a ledger whose file vanished (an
+        // unmounted or wiped volume) must be reported, not served from a ghost.
+        if (!File.Exists(Path))
+        {
+            throw new LedgerStoreException($"the ledger file {Path} has disappeared (was the data directory moved or unmounted?)");
+        }
+        return WithReaderAsync(reader => Convert.ToInt64(reader.Size.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
 
     public async Task AppendAsync(AppendBatch batch, CancellationToken cancellation = default)
     {
