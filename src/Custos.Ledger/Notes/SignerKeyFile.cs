@@ -31,11 +31,6 @@ public static class SignerKeyFile
     public static void Create(string path, NoteSigner signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
@@ -55,6 +50,10 @@ public static class SignerKeyFile
         {
             throw new LedgerStoreException($"the key file {path} already exists; refusing to overwrite a signing key.", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerStoreException($"cannot write the key file {path}: {e.Message}", e);
+        }
     }
 
     public static NoteSigner Read(string path)
@@ -70,6 +69,10 @@ public static class SignerKeyFile
         catch (NoteKeyException e)
         {
             throw new LedgerStoreException($"{path} does not hold a signing key: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerStoreException($"cannot read the key file {path}: {e.Message}", e);
         }
     }
 }

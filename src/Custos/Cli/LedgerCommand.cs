@@ -46,7 +46,8 @@ internal static class LedgerCommand
         var option = new Option<long>(name) { Description = description, Required = required };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<long>() < 0)
+            // Read the token: a value that is not a number at all is already the parser's error.
+            if (result.Tokens is [var token] && long.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value < 0)
             {
                 result.AddError($"{name} must be 0 or more.");
             }
@@ -65,7 +66,7 @@ internal static class LedgerCommand
         };
         origin.Validators.Add(result =>
         {
-            if (!NoteKeys.IsValidName(result.GetValueOrDefault<string>()))
+            if (result.Tokens is [var token] && !NoteKeys.IsValidName(token.Value))
             {
                 result.AddError("--origin must be a non-empty name without spaces or '+'.");
             }
@@ -219,13 +220,14 @@ internal static class LedgerCommand
     private static Command Verify()
     {
         var store = StoreOption(required: false);
-        var server = new Option<Uri>("--server")
+        var server = new Option<string>("--server")
         {
             Description = "Verify a running server from outside instead: its checkpoint, consistency with the last one seen, and random entries.",
         };
         server.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<Uri>() is { } uri && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            if (result.Tokens is [var token]
+                && (!Uri.TryCreate(token.Value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             {
                 result.AddError("--server must be an http:// or https:// URL.");
             }
@@ -239,7 +241,7 @@ internal static class LedgerCommand
         {
             try
             {
-                ReadVerifierKey(result.GetValueOrDefault<string>() ?? "");
+                ReadVerifierKey(result.Tokens is [var token] ? token.Value : "");
             }
             catch (NoteKeyException e)
             {
@@ -257,7 +259,7 @@ internal static class LedgerCommand
         };
         samples.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0)
+            if (result.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value < 0)
             {
                 result.AddError("--samples must be 0 or more.");
             }
@@ -280,7 +282,7 @@ internal static class LedgerCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(server) is { } url)
             {
-                var report = await RemoteVerifier.VerifyAsync(url, verifier, parse.GetValue(state), parse.GetValue(samples), cancellation);
+                var report = await RemoteVerifier.VerifyAsync(new Uri(url), verifier, parse.GetValue(state), parse.GetValue(samples), cancellation);
                 await output.WriteLineAsync(report);
                 return ExitCodes.Success;
             }

@@ -52,7 +52,14 @@ public sealed class SqliteLedgerStore : ILedgerStore
             throw new LedgerStoreException($"{System.IO.Path.GetFullPath(path)} already exists; a new ledger needs a new file.");
         }
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerStoreException($"cannot create the directory {directory}: {e.Message}", e);
+        }
         return new SqliteLedgerStore(path, create: true);
     }
 
