@@ -19,7 +19,7 @@ namespace Custos.Tests.Cli;
 public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 24;
-    private const int EntriesPerRun = 6000;
+    private const int EntriesPerRun = 3000;
 
     private readonly TempDirectory _temp = new();
 
@@ -37,11 +37,13 @@ public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
             var lines = Enumerable.Range(0, EntriesPerRun)
                 .Select(i => $"{{\"run\":{run},\"i\":{i},\"subject\":\"user:{random.Next(100000)}\",\"pad\":\"{new string('x', 200)}\"}}")
                 .ToList();
-            // Half the kills land anywhere from start-up on; half once appends are being acknowledged.
-            var afterFirstAck = run % 2 == 1;
-            var delay = TimeSpan.FromMilliseconds(afterFirstAck ? random.Next(0, 150) : random.Next(0, 700));
+            // Half the kills land at a random time from start-up on (before, during or after the
+            // appends); half the moment a random number of acknowledgements has been read, that
+            // is while the batches after it are being written.
+            var killAtAck = run % 2 == 1 ? random.Next(1, EntriesPerRun) : (int?)null;
+            var delay = TimeSpan.FromMilliseconds(killAtAck is null ? random.Next(0, 400) : 0);
 
-            var acknowledged = await AppendAndKillAsync(store, lines, afterFirstAck, delay);
+            var acknowledged = await AppendAndKillAsync(store, lines, killAtAck, delay);
 
             await using var log = await MerkleLog.OpenAsync(SqliteLedgerStore.Open(store), new MerkleLogOptions { OwnsStore = true }, TestContext.Current.CancellationToken);
             var newSize = log.Size;
@@ -62,32 +64,34 @@ public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
             verified.Problem.ShouldBeNull($"run {run}");
             verified.Ok.ShouldBeTrue();
 
-            if (acknowledged.Count > 0 && appended < EntriesPerRun)
+            // Killed with appends under way: some written or acknowledged, not all acknowledged.
+            if (acknowledged.Count < EntriesPerRun && (acknowledged.Count > 0 || appended > 0))
             {
                 killedMidway++;
             }
-            output.WriteLine($"run {run}: killed after {delay.TotalMilliseconds} ms{(afterFirstAck ? " past the first ack" : "")}; {acknowledged.Count} acknowledged, {appended} present");
+            output.WriteLine($"run {run}: killed {(killAtAck is { } k ? $"at acknowledgement {k}" : $"after {delay.TotalMilliseconds} ms")}; {acknowledged.Count} acknowledged, {appended} present");
             size = newSize;
         }
 
-        output.WriteLine($"{killedMidway} of {Runs} kills landed while appends were being acknowledged; {size} entries in all");
-        killedMidway.ShouldBeGreaterThan(0, "no kill landed in the middle of appending; the test would prove nothing");
+        output.WriteLine($"{killedMidway} of {Runs} kills landed while appends were under way; {size} entries in all");
+        killedMidway.ShouldBeGreaterThan(0, "no kill landed while appends were under way; the test would prove nothing");
     }
 
     /// <summary>Feeds the lines to a child appender, SIGKILLs it, and returns the indexes it printed.</summary>
-    private static async Task<List<long>> AppendAndKillAsync(string store, List<string> lines, bool afterFirstAck, TimeSpan delay)
+    private static async Task<List<long>> AppendAndKillAsync(string store, List<string> lines, int? killAtAck, TimeSpan delay)
     {
         using var process = Process.Start(CustosProcess.StartInfo(["ledger", "append", "--store", store]))!;
-        var firstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var acknowledged = new List<long>();
         var reading = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
                 acknowledged.Add(long.Parse(line, System.Globalization.CultureInfo.InvariantCulture));
-                firstAck.TrySetResult();
+                if (acknowledged.Count == killAtAck)
+                {
+                    Kill(process);
+                }
             }
-            firstAck.TrySetResult();
         });
         var errors = process.StandardError.ReadToEndAsync();
 
@@ -109,16 +113,12 @@ public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
             }
         });
 
-        if (afterFirstAck)
+        if (killAtAck is null)
         {
-            await firstAck.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(delay);
+            Kill(process);
         }
-        await Task.Delay(delay);
-        if (!process.HasExited)
-        {
-            process.Kill(); // SIGKILL: no chance to flush, close or roll back anything
-        }
-        await process.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await writing;
         await reading;
         var stderr = await errors;
@@ -127,6 +127,18 @@ public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
             throw new InvalidOperationException($"the appender failed on its own: {stderr}");
         }
         return acknowledged;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(); // SIGKILL: no chance to flush, close or roll back anything
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already exited.
+        }
     }
 
     public void Dispose()
