@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -84,7 +85,22 @@ public static class CanonicalJson
                 Append(output, "]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(ReadString(element), output);
+                // A token without backslashes has no escapes, and so no control characters, quotes
+                // or backslashes either: if it is valid UTF-8 (which the parser checks only when a
+                // string is read), it is already in canonical form, byte for byte.
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                if (!raw.Contains((byte)'\\'))
+                {
+                    if (!System.Text.Unicode.Utf8.IsValid(raw))
+                    {
+                        throw new CanonicalJsonException("a string is not valid UTF-8");
+                    }
+                    Append(output, raw);
+                }
+                else
+                {
+                    WriteString(ReadString(element), output);
+                }
                 break;
             case JsonValueKind.Number:
                 WriteNumber(element, output);
@@ -209,6 +225,17 @@ public static class CanonicalJson
 
     private static void WriteNumber(JsonElement element, ArrayBufferWriter<byte> output)
     {
+        // Fast path: a plain integer of at most 15 digits without leading zeros is exactly
+        // representable and is already written as ECMAScript would write it.
+        var token = JsonMarshal.GetRawUtf8Value(element);
+        var digits = token.Length > 0 && token[0] == '-' ? token[1..] : token;
+        if (digits.Length is > 0 and <= 15 && (digits[0] != '0' || digits.Length == 1) && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            && !(token.Length == 2 && token[0] == '-' && token[1] == '0'))
+        {
+            Append(output, token);
+            return;
+        }
+
         var raw = element.GetRawText();
         if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
         {
