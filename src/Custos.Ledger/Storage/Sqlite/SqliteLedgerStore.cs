@@ -25,6 +25,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<Reader> _readers = [];
     private SqliteConnection? _writer;
+    private WriteStatements? _writeStatements;
     private bool _disposed;
 
     private SqliteLedgerStore(string path, bool create)
@@ -181,35 +182,9 @@ public sealed class SqliteLedgerStore : ILedgerStore
                 throw new LedgerConflictException($"The batch starts at {batch.FirstIndex} but {Path} holds {size} entries.");
             }
 
-            using var insertEntry = connection.CreateCommand();
-            insertEntry.Transaction = transaction;
-            insertEntry.CommandText = "INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES ($idx, $hash, $entry)";
-            var entryIndex = insertEntry.Parameters.Add("$idx", SqliteType.Integer);
-            var entryHash = insertEntry.Parameters.Add("$hash", SqliteType.Blob);
-            var entryBytes = insertEntry.Parameters.Add("$entry", SqliteType.Blob);
-            insertEntry.Prepare();
-            foreach (var leaf in batch.Leaves)
-            {
-                entryIndex.Value = leaf.Index;
-                entryHash.Value = leaf.LeafHash;
-                entryBytes.Value = leaf.Entry;
-                insertEntry.ExecuteNonQuery();
-            }
-
-            using var insertNode = connection.CreateCommand();
-            insertNode.Transaction = transaction;
-            insertNode.CommandText = "INSERT INTO ledger_nodes (level, idx, hash) VALUES ($level, $idx, $hash)";
-            var nodeLevel = insertNode.Parameters.Add("$level", SqliteType.Integer);
-            var nodeIndex = insertNode.Parameters.Add("$idx", SqliteType.Integer);
-            var nodeHash = insertNode.Parameters.Add("$hash", SqliteType.Blob);
-            insertNode.Prepare();
-            foreach (var (id, hash) in batch.Nodes)
-            {
-                nodeLevel.Value = id.Level;
-                nodeIndex.Value = id.Index;
-                nodeHash.Value = hash;
-                insertNode.ExecuteNonQuery();
-            }
+            var statements = WriterStatements(connection);
+            statements.InsertEntries(transaction, batch.Leaves);
+            statements.InsertNodes(transaction, batch.Nodes);
 
             // With synchronous=FULL in WAL mode the commit returns after the WAL is fsynced.
             transaction.Commit();
@@ -232,22 +207,20 @@ public sealed class SqliteLedgerStore : ILedgerStore
         return WithReaderAsync<IReadOnlyList<byte[]>>(reader =>
         {
             var hashes = new byte[ids.Count][];
+            var leaves = new List<int>();
+            var nodes = new List<int>();
             for (var i = 0; i < ids.Count; i++)
             {
-                var id = ids[i];
-                SqliteCommand command;
-                if (id.Level == 0)
+                (ids[i].Level == 0 ? leaves : nodes).Add(i);
+            }
+            Reader.LookUp(reader.Leaves, leaves, ids, hashes, leaf: true);
+            Reader.LookUp(reader.Nodes, nodes, ids, hashes, leaf: false);
+            for (var i = 0; i < ids.Count; i++)
+            {
+                if (hashes[i] is null)
                 {
-                    command = reader.Leaf;
-                    command.Parameters[0].Value = id.Index;
+                    throw new LedgerStoreException($"{Path} has no node at {ids[i]}.");
                 }
-                else
-                {
-                    command = reader.Node;
-                    command.Parameters[0].Value = id.Level;
-                    command.Parameters[1].Value = id.Index;
-                }
-                hashes[i] = command.ExecuteScalar() as byte[] ?? throw new LedgerStoreException($"{Path} has no node at {id}.");
             }
             return hashes;
         });
@@ -364,9 +337,13 @@ public sealed class SqliteLedgerStore : ILedgerStore
 
     private void ResetWriter()
     {
+        _writeStatements?.Dispose();
+        _writeStatements = null;
         _writer?.Dispose();
         _writer = null;
     }
+
+    private WriteStatements WriterStatements(SqliteConnection connection) => _writeStatements ??= new WriteStatements(connection);
 
     private Task<T> WithReaderAsync<T>(Func<Reader, T> read)
     {
@@ -449,8 +426,16 @@ public sealed class SqliteLedgerStore : ILedgerStore
             Connection = new SqliteConnection(connectionString);
             Connection.Open();
             Size = Prepare("SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries");
-            Leaf = Prepare("SELECT leaf_hash FROM ledger_entries WHERE idx = $idx", ("$idx", SqliteType.Integer));
-            Node = Prepare("SELECT hash FROM ledger_nodes WHERE level = $level AND idx = $idx", ("$level", SqliteType.Integer), ("$idx", SqliteType.Integer));
+            // A proof needs a few dozen hashes: one statement per table, with a fixed number of
+            // slots (unused ones match nothing), prepared once and reused.
+            Leaves = Prepare(
+                $"SELECT 0, idx, leaf_hash FROM ledger_entries WHERE idx IN ({string.Join(", ", Enumerable.Range(0, LookupSlots).Select(i => $"$i{i}"))})",
+                [.. Enumerable.Range(0, LookupSlots).Select(i => ($"$i{i}", SqliteType.Integer))]);
+            Nodes = Prepare(
+                // A join, not "(level, idx) IN (VALUES …)": SQLite scans the table for the latter.
+                $"SELECT n.level, n.idx, n.hash FROM (VALUES {string.Join(", ", Enumerable.Range(0, LookupSlots).Select(i => $"($l{i}, $i{i})"))}) AS w "
+                + "JOIN ledger_nodes n ON n.level = w.column1 AND n.idx = w.column2",
+                [.. Enumerable.Range(0, LookupSlots).SelectMany(i => new[] { ($"$l{i}", SqliteType.Integer), ($"$i{i}", SqliteType.Integer) })]);
             Entry = Prepare("SELECT entry FROM ledger_entries WHERE idx = $idx", ("$idx", SqliteType.Integer));
             Checkpoint = Prepare("SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1");
         }
@@ -459,9 +444,11 @@ public sealed class SqliteLedgerStore : ILedgerStore
 
         public SqliteCommand Size { get; }
 
-        public SqliteCommand Leaf { get; }
+        public const int LookupSlots = 32;
 
-        public SqliteCommand Node { get; }
+        public SqliteCommand Leaves { get; }
+
+        public SqliteCommand Nodes { get; }
 
         public SqliteCommand Entry { get; }
 
@@ -470,11 +457,48 @@ public sealed class SqliteLedgerStore : ILedgerStore
         public void Dispose()
         {
             Size.Dispose();
-            Leaf.Dispose();
-            Node.Dispose();
+            Leaves.Dispose();
+            Nodes.Dispose();
             Entry.Dispose();
             Checkpoint.Dispose();
             Connection.Dispose();
+        }
+
+        /// <summary>Fills <paramref name="hashes"/> at <paramref name="positions"/> with the hashes of those ids, a statement per 32.</summary>
+        public static void LookUp(SqliteCommand command, List<int> positions, IReadOnlyList<NodeId> ids, byte[][] hashes, bool leaf)
+        {
+            for (var offset = 0; offset < positions.Count; offset += LookupSlots)
+            {
+                var wanted = new Dictionary<NodeId, int>();
+                for (var slot = 0; slot < LookupSlots; slot++)
+                {
+                    var present = offset + slot < positions.Count;
+                    var id = present ? ids[positions[offset + slot]] : new NodeId(-1, -1);
+                    if (present)
+                    {
+                        wanted[id] = positions[offset + slot];
+                    }
+                    if (leaf)
+                    {
+                        command.Parameters[slot].Value = id.Index;
+                    }
+                    else
+                    {
+                        command.Parameters[2 * slot].Value = id.Level;
+                        command.Parameters[(2 * slot) + 1].Value = id.Index;
+                    }
+                }
+                using var rows = command.ExecuteReader();
+                while (rows.Read())
+                {
+                    var id = new NodeId(rows.GetInt32(0), rows.GetInt64(1));
+                    var hash = (byte[])rows.GetValue(2);
+                    if (wanted.TryGetValue(id, out var position))
+                    {
+                        hashes[position] = hash;
+                    }
+                }
+            }
         }
 
         private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
@@ -485,6 +509,90 @@ public sealed class SqliteLedgerStore : ILedgerStore
             {
                 command.Parameters.Add(name, type);
             }
+            return command;
+        }
+    }
+
+    /// <summary>
+    /// The writer's inserts, prepared once per connection: many rows per statement, so a batch
+    /// of thousands of entries costs a few dozen statement executions rather than thousands.
+    /// </summary>
+    private sealed class WriteStatements : IDisposable
+    {
+        private const int RowsPerStatement = 64;
+
+        private readonly SqliteCommand _entries;
+        private readonly SqliteCommand _entry;
+        private readonly SqliteCommand _nodes;
+        private readonly SqliteCommand _node;
+
+        public WriteStatements(SqliteConnection connection)
+        {
+            _entries = Insert(connection, "ledger_entries (idx, leaf_hash, entry)", RowsPerStatement, [SqliteType.Integer, SqliteType.Blob, SqliteType.Blob]);
+            _entry = Insert(connection, "ledger_entries (idx, leaf_hash, entry)", 1, [SqliteType.Integer, SqliteType.Blob, SqliteType.Blob]);
+            _nodes = Insert(connection, "ledger_nodes (level, idx, hash)", RowsPerStatement, [SqliteType.Integer, SqliteType.Integer, SqliteType.Blob]);
+            _node = Insert(connection, "ledger_nodes (level, idx, hash)", 1, [SqliteType.Integer, SqliteType.Integer, SqliteType.Blob]);
+        }
+
+        public void InsertEntries(SqliteTransaction transaction, IReadOnlyList<LeafRecord> leaves) =>
+            InsertRows(transaction, _entries, _entry, leaves.Count, (i, values) =>
+            {
+                values[0] = leaves[i].Index;
+                values[1] = leaves[i].LeafHash;
+                values[2] = leaves[i].Entry;
+            });
+
+        public void InsertNodes(SqliteTransaction transaction, IReadOnlyList<KeyValuePair<NodeId, byte[]>> nodes) =>
+            InsertRows(transaction, _nodes, _node, nodes.Count, (i, values) =>
+            {
+                values[0] = nodes[i].Key.Level;
+                values[1] = nodes[i].Key.Index;
+                values[2] = nodes[i].Value;
+            });
+
+        public void Dispose()
+        {
+            _entries.Dispose();
+            _entry.Dispose();
+            _nodes.Dispose();
+            _node.Dispose();
+        }
+
+        private static void InsertRows(SqliteTransaction transaction, SqliteCommand many, SqliteCommand one, int count, Action<int, object[]> row)
+        {
+            var values = new object[3];
+            var done = 0;
+            while (done < count)
+            {
+                var command = count - done >= RowsPerStatement ? many : one;
+                var rows = command == many ? RowsPerStatement : 1;
+                command.Transaction = transaction;
+                for (var r = 0; r < rows; r++)
+                {
+                    row(done + r, values);
+                    for (var c = 0; c < 3; c++)
+                    {
+                        command.Parameters[(3 * r) + c].Value = values[c];
+                    }
+                }
+                command.ExecuteNonQuery();
+                done += rows;
+            }
+        }
+
+        private static SqliteCommand Insert(SqliteConnection connection, string table, int rows, SqliteType[] types)
+        {
+            var command = connection.CreateCommand();
+            var tuples = new List<string>();
+            for (var r = 0; r < rows; r++)
+            {
+                tuples.Add($"({string.Join(", ", types.Select((_, c) => $"$p{r}_{c}"))})");
+                for (var c = 0; c < types.Length; c++)
+                {
+                    command.Parameters.Add($"$p{r}_{c}", types[c]);
+                }
+            }
+            command.CommandText = $"INSERT INTO {table} VALUES {string.Join(", ", tuples)}";
             return command;
         }
     }
