@@ -30,8 +30,9 @@ public sealed class ServerLedger : ILedgerAppender, IAsyncDisposable
     private readonly string _origin;
     private readonly ILogger<ServerLedger> _logger;
     private readonly SemaphoreSlim _opening = new(1, 1);
-    private (MerkleLog Log, NoteSigner Signer)? _open;
+    private OpenLedger? _open;
     private SignedCheckpoint? _latest;
+    private bool _disposed;
 
     public ServerLedger(IOptions<ServerOptions> server, IOptions<LedgerOptions> options, ILogger<ServerLedger> logger)
     {
@@ -70,17 +71,24 @@ public sealed class ServerLedger : ILedgerAppender, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_open is { } open)
+        // Registered under two service types, so the container may call this twice.
+        if (_disposed)
         {
+            return;
+        }
+        _disposed = true;
+        if (Volatile.Read(ref _open) is { } open)
+        {
+            // Drains appends already queued: each was promised an answer.
             await open.Log.DisposeAsync();
             open.Signer.Dispose();
         }
         _opening.Dispose();
     }
 
-    private async Task<(MerkleLog Log, NoteSigner Signer)> OpenAsync(CancellationToken cancellation)
+    private async Task<OpenLedger> OpenAsync(CancellationToken cancellation)
     {
-        if (_open is { } open)
+        if (Volatile.Read(ref _open) is { } open)
         {
             return open;
         }
@@ -89,15 +97,18 @@ public sealed class ServerLedger : ILedgerAppender, IAsyncDisposable
         {
             if (_open is null)
             {
-                _open = await OpenOrCreateAsync(cancellation);
+                var (log, signer) = await OpenOrCreateAsync(cancellation);
+                Volatile.Write(ref _open, new OpenLedger(log, signer));
             }
-            return _open.Value;
+            return _open!;
         }
         finally
         {
             _opening.Release();
         }
     }
+
+    private sealed record OpenLedger(MerkleLog Log, NoteSigner Signer);
 
     private async Task<(MerkleLog, NoteSigner)> OpenOrCreateAsync(CancellationToken cancellation)
     {
