@@ -167,6 +167,10 @@ public sealed class MerkleLog : IAsyncDisposable
     public async Task<SignedCheckpoint> SignCheckpointAsync(NoteSigner signer, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(signer);
+        if (Metadata.VerifierKey.Length > 0 && signer.VerifierKey != Metadata.VerifierKey)
+        {
+            throw new LedgerStoreException($"the signing key {signer.Name}+{signer.KeyId:x8} is not the key this ledger was created with ({Metadata.VerifierKey}).");
+        }
         await RefreshAsync(cancellation);
         var head = Head;
         var checkpoint = new Checkpoint(Origin, head.Size, head.RootHash);

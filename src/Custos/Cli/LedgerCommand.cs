@@ -120,6 +120,14 @@ internal static class LedgerCommand
 
             var storeName = parse.GetValue(store)!;
             await using var log = await LedgerSetup.OpenAsync(storeName, cancellation: cancellation);
+            // The key is checked before anything is appended, so a wrong key appends nothing.
+            var keyPath = parse.GetValue(keyFile) ?? SignerKeyFile.DefaultFor(storeName);
+            using var signer = File.Exists(keyPath) ? SignerKeyFile.Read(keyPath) : null;
+            if (signer is not null && signer.VerifierKey != log.Metadata.VerifierKey)
+            {
+                throw new CommandFailedException($"the key {keyPath} is not the one this ledger was created with ({log.Metadata.VerifierKey}); nothing was appended.");
+            }
+
             var output = parse.InvocationConfiguration.Output;
             var appends = entries.Select(e => log.AppendAsync(e, cancellation)).ToList();
             for (var i = 0; i < appends.Count; i++)
@@ -132,11 +140,8 @@ internal static class LedgerCommand
                     await output.FlushAsync(cancellation);
                 }
             }
-
-            var key = parse.GetValue(keyFile) ?? SignerKeyFile.DefaultFor(storeName);
-            if (appends.Count > 0 && File.Exists(key))
+            if (appends.Count > 0 && signer is not null)
             {
-                using var signer = SignerKeyFile.Read(key);
                 await log.SignCheckpointAsync(signer, cancellation);
             }
             return ExitCodes.Success;
@@ -154,10 +159,6 @@ internal static class LedgerCommand
             var storeName = parse.GetValue(store)!;
             await using var log = await LedgerSetup.OpenAsync(storeName, cancellation: cancellation);
             using var signer = SignerKeyFile.Read(parse.GetValue(keyFile) ?? SignerKeyFile.DefaultFor(storeName));
-            if (signer.VerifierKey != log.Metadata.VerifierKey)
-            {
-                throw new CommandFailedException($"the key is not the one this ledger was created with ({log.Metadata.VerifierKey}).");
-            }
             var signed = await log.SignCheckpointAsync(signer, cancellation);
             await parse.InvocationConfiguration.Output.WriteAsync(signed.Note);
             return ExitCodes.Success;

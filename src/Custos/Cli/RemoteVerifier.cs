@@ -37,8 +37,10 @@ internal static class RemoteVerifier
         var checkedEntries = 0;
         if (current.Size > 0)
         {
-            var indexes = Enumerable.Range(0, samples).Select(_ => Random.Shared.NextInt64(current.Size))
-                .Append(current.Size - 1).Distinct().Take(Math.Max(samples, 1));
+            // The newest entry always, then random ones: together, a fresh sample each run.
+            var indexes = new[] { current.Size - 1 }
+                .Concat(Enumerable.Range(0, samples).Select(_ => Random.Shared.NextInt64(current.Size)))
+                .Distinct().Take(Math.Max(samples, 1));
             foreach (var index in indexes)
             {
                 await CheckInclusionAsync(http, current, index, cancellation);

@@ -213,6 +213,19 @@ public abstract class LedgerStoreSuite
     }
 
     [Fact]
+    public async Task Only_the_ledgers_own_key_signs_its_checkpoints()
+    {
+        await using var store = await NewStoreAsync();
+        using var signer = NoteSigner.Generate(Origin);
+        using var impostor = NoteSigner.Generate(Origin);
+        await using var log = await MerkleLog.CreateAsync(store, new LedgerMetadata(Origin, signer.VerifierKey), cancellation: Cancel);
+
+        await Should.ThrowAsync<LedgerStoreException>(() => log.SignCheckpointAsync(impostor, Cancel));
+
+        (await store.ReadLatestCheckpointAsync(Cancel)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Indexes_and_sizes_the_log_does_not_have_are_range_errors()
     {
         await using var store = await NewStoreAsync();

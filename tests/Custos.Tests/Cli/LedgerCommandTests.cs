@@ -188,6 +188,20 @@ public sealed class LedgerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_with_another_ledgers_key_appends_nothing()
+    {
+        await LedgerCli.InitAsync(Store);
+        var other = _temp.Combine("other.db");
+        await LedgerCli.InitAsync(other);
+
+        var result = await LedgerCli.RunWithInputAsync("{\"a\":1}\n", "append", "--store", Store, "--key-file", other + ".key");
+
+        result.ExitCode.ShouldBe(1);
+        result.ErrorLines.ShouldHaveSingleItem().ShouldContain("nothing was appended");
+        (await LedgerCli.RunAsync("entry", "--store", Store, "--index", "0")).ExitCode.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_store_that_does_not_exist_is_not_created()
     {
         var result = await LedgerCli.RunAsync("checkpoint", "--store", Store);
