@@ -7,8 +7,8 @@ using Npgsql;
 namespace Custos.Testing;
 
 /// <summary>
-/// One private PostgreSQL server for the whole test run, started on first use and stopped when
-/// the test process exits. With <c>CUSTOS_TEST_POSTGRES</c> set (a URL or connection string of a
+/// One private PostgreSQL server for the whole test run of a test project (its process), started
+/// on first use and stopped, its directory deleted, when the process exits. With <c>CUSTOS_TEST_POSTGRES</c> set (a URL or connection string of a
 /// server whose user may create databases) that server is used instead and nothing is started.
 /// </summary>
 /// <remarks>
