@@ -99,10 +99,12 @@ public static class CustosServer
         services.AddOptions<LedgerOptions>()
             .Bind(configuration.GetSection(LedgerOptions.Section))
             .Validate(o => Custos.Ledger.Notes.NoteKeys.IsValidName(o.Origin), "Ledger:Origin must be a non-empty name without spaces or '+'.")
+            .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "Ledger:CheckpointInterval must be positive (for example 00:00:10).")
             .ValidateOnStart();
         services.AddSingleton<ServerLedger>();
         services.AddSingleton<ILedgerAppender>(provider => provider.GetRequiredService<ServerLedger>());
         services.AddHostedService<ServerLedgerStartup>();
+        services.AddHostedService<LedgerCheckpointer>();
 
         services.AddHealthChecks()
             .AddCheck<EmbeddedStoreHealthCheck>("store")

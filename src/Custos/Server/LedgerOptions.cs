@@ -21,6 +21,9 @@ public sealed class LedgerOptions
     /// <summary>The signing key file; default beside a SQLite store, or <c>ledger.key</c> in the data directory.</summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>How often a checkpoint is signed while the log grows (and on every <c>GET /v1/ledger/checkpoint</c>).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     internal string ResolveStore(string dataDirectory) =>
         string.IsNullOrWhiteSpace(Store) ? Path.Combine(dataDirectory, DefaultFileName)
         : Custos.Ledger.Storage.LedgerStores.IsPostgres(Store) ? Store : Path.GetFullPath(Store);

@@ -56,6 +56,31 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
         wrongKey.ErrorLines.ShouldHaveSingleItem().ShouldContain("does not verify with the key");
     }
 
+    [Fact]
+    public async Task The_server_signs_checkpoints_of_a_growing_log_by_itself()
+    {
+        var port = CustosProcess.FreePort();
+        var data = _temp.Combine("data");
+        var environment = new Dictionary<string, string> { ["CUSTOS_Ledger__CheckpointInterval"] = "00:00:00.2" };
+        await using var server = await ServerProcess.StartAsync(port, ["--urls", $"http://127.0.0.1:{port}", "--data", data], environment: environment);
+        var store = Path.Combine(data, "ledger.db");
+        using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(store + ".key", TestContext.Current.CancellationToken));
+
+        // Appended by another process that does not hold the key, so it signs nothing itself.
+        (await LedgerCli.RunWithInputAsync(Lines(0, 5), "append", "--store", store, "--key-file", _temp.Combine("no.key"))).ExitCode.ShouldBe(0);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        ProcessResult verify;
+        do
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            verify = await LedgerCli.RunAsync("verify", "--store", store, "--key", signer.VerifierKey);
+            verify.ExitCode.ShouldBe(0, verify.StandardError);
+        }
+        while (!verify.StandardOutput.Contains("checkpoint of 5 entries", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        verify.StandardOutput.ShouldContain("checkpoint of 5 entries");
+    }
+
     private static string Lines(int from, int to) => string.Join('\n', Enumerable.Range(from, to - from).Select(i => $"{{\"decision\":{i}}}"));
 
     public void Dispose() => _temp.Dispose();
