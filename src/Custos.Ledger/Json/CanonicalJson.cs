@@ -42,7 +42,8 @@ public static class CanonicalJson
         }
         using (document)
         {
-            return Canonicalize(document.RootElement);
+            // Canonical output is rarely longer than its input: size the buffer once.
+            return Canonicalize(document.RootElement, utf8Json.Length + 16);
         }
     }
 
@@ -52,9 +53,11 @@ public static class CanonicalJson
         return Canonicalize(Encoding.UTF8.GetBytes(json));
     }
 
-    public static byte[] Canonicalize(JsonElement element)
+    public static byte[] Canonicalize(JsonElement element) => Canonicalize(element, 256);
+
+    private static byte[] Canonicalize(JsonElement element, int capacity)
     {
-        var output = new ArrayBufferWriter<byte>(256);
+        var output = new ArrayBufferWriter<byte>(capacity);
         Write(element, output, 0);
         return output.WrittenSpan.ToArray();
     }
