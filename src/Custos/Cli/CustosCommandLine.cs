@@ -24,6 +24,8 @@ public static class CustosCommandLine
             Verbose,
             ServeCommand.Create(),
             TokenCommand.Create(),
+            CedarCommand.Create(),
+            LedgerCommand.Create(),
             VersionCommand.Create(),
         };
         return root;

@@ -98,7 +98,19 @@ public static class CustosServer
             provider.GetRequiredService<IOptions<ServerOptions>>().Value.StoreLocation,
             provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<StoreStartup>();
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddOptions<LedgerOptions>()
+            .Bind(configuration.GetSection(LedgerOptions.Section))
+            .Validate(o => Custos.Ledger.Notes.NoteKeys.IsValidName(o.Origin), "Ledger:Origin must be a non-empty name without spaces or '+'.")
+            .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "Ledger:CheckpointInterval must be positive (for example 00:00:10).")
+            .ValidateOnStart();
+        services.AddSingleton<ServerLedger>();
+        services.AddSingleton<ILedgerAppender>(provider => provider.GetRequiredService<ServerLedger>());
+        services.AddHostedService<ServerLedgerStartup>();
+        services.AddHostedService<LedgerCheckpointer>();
+
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store")
+            .AddCheck<LedgerHealthCheck>("ledger");
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -113,6 +125,7 @@ public static class CustosServer
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapHealthEndpoints();
+            endpoints.MapLedgerEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));
             extraEndpoints?.Invoke(endpoints);

@@ -29,7 +29,9 @@ public sealed partial class CommandLineTests
     }
 
     [Theory]
-    [InlineData(new[] { "--help" }, new[] { "serve", "version", "--verbose" })]
+    [InlineData(new[] { "--help" }, new[] { "serve", "ledger", "version", "--verbose" })]
+    [InlineData(new[] { "ledger", "--help" }, new[] { "init", "append", "checkpoint", "prove", "entry", "verify" })]
+    [InlineData(new[] { "ledger", "verify", "--help" }, new[] { "--store", "--server", "--key", "--state", "--samples" })]
     [InlineData(new[] { "serve", "--help" }, new[] { "--urls", "--data", "--config" })]
     [InlineData(new[] { "version", "--help" }, new[] { "version" })]
     public async Task Every_command_has_help(string[] args, string[] mentions)

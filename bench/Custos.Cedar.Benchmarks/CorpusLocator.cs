@@ -1,0 +1,34 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace Custos.Cedar.Benchmarks;
+
+/// <summary>Finds ../shared/conformance/cedar/corpus.tar.gz beside the repository and extracts it to a temporary directory.</summary>
+public static class CorpusLocator
+{
+    public static string Extract()
+    {
+        var archive = Find();
+        var directory = Directory.CreateTempSubdirectory("custos-cedar-bench-").FullName;
+        using var file = File.OpenRead(archive);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        TarFile.ExtractToDirectory(gzip, directory, overwriteFiles: false);
+        return directory;
+    }
+
+    private static string Find()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                var archive = Path.Combine(directory.FullName, "..", "shared", "conformance", "cedar", "corpus.tar.gz");
+                if (File.Exists(Path.Combine(directory.FullName, "Custos.slnx")) && File.Exists(archive))
+                {
+                    return Path.GetFullPath(archive);
+                }
+            }
+        }
+        throw new FileNotFoundException("../shared/conformance/cedar/corpus.tar.gz was not found beside the repository");
+    }
+}

@@ -1,0 +1,534 @@
+using Custos.Cedar.Syntax;
+
+namespace Custos.Cedar.Schema;
+
+/// <summary>
+/// The parts of a Cedar schema (human-readable <c>.cedarschema</c> syntax) that decide how JSON
+/// is read: the attribute and tag types of entity types, the context type of each action, and
+/// the action hierarchy. With them, entity and context JSON may omit the <c>__entity</c> and
+/// <c>__extn</c> escapes (<c>"owner": {"type": "User", "id": "alice"}</c>,
+/// <c>"ip": "10.0.0.1"</c>) exactly as Cedar's schema-based parsing allows. Validation of
+/// policies against the schema is not done here.
+/// </summary>
+public sealed class CedarSchema
+{
+    private readonly Dictionary<EntityType, RecordSchemaType> _attributes;
+    private readonly Dictionary<EntityType, SchemaType> _tags;
+    private readonly Dictionary<EntityUid, SchemaType> _contexts;
+    private readonly Dictionary<EntityUid, IReadOnlyList<EntityUid>> _actions;
+
+    internal CedarSchema(
+        Dictionary<EntityType, RecordSchemaType> attributes,
+        Dictionary<EntityType, SchemaType> tags,
+        Dictionary<EntityUid, SchemaType> contexts,
+        Dictionary<EntityUid, IReadOnlyList<EntityUid>> actions)
+    {
+        _attributes = attributes;
+        _tags = tags;
+        _contexts = contexts;
+        _actions = actions;
+    }
+
+    /// <summary>Parses a schema in the human-readable syntax, or in the JSON syntax when the text is a JSON object.</summary>
+    public static CedarSchema Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal) ? SchemaParser.ParseJson(text) : SchemaParser.Parse(text);
+    }
+
+    public RecordSchemaType? EntityAttributes(EntityType type) => _attributes.GetValueOrDefault(type);
+
+    public SchemaType? EntityTags(EntityType type) => _tags.GetValueOrDefault(type);
+
+    public SchemaType? ActionContext(EntityUid action) => _contexts.GetValueOrDefault(action);
+
+    /// <summary>Every declared action with the action groups it is declared <c>in</c>.</summary>
+    public IReadOnlyDictionary<EntityUid, IReadOnlyList<EntityUid>> Actions => _actions;
+}
+
+/// <summary>
+/// Parser of the human-readable schema syntax
+/// (https://docs.cedarpolicy.com/schema/human-readable-schema-grammar.html) and of the JSON
+/// syntax (https://docs.cedarpolicy.com/schema/json-schema-grammar.html); both produce the
+/// same raw declarations, resolved once everything is read.
+/// </summary>
+internal sealed class SchemaParser
+{
+    private readonly List<Token> _tokens;
+    private int _index;
+
+    // Raw declarations, resolved after the whole text is read (a name may be used before it is declared).
+    private readonly Dictionary<string, (string Namespace, RawType Type)> _commonTypes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Namespace, RawType? Attributes, RawType? Tags)> _entityTypes = new(StringComparer.Ordinal);
+    private readonly List<(string Namespace, string Name, List<(string? Path, string Id)> Parents, RawType? Context)> _actions = [];
+
+    private SchemaParser(string text)
+    {
+        _tokens = Lexer.Tokenize(text);
+    }
+
+    private SchemaParser()
+    {
+        _tokens = [];
+    }
+
+    public static CedarSchema ParseJson(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new SchemaParser();
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            parser.ReadJson(document.RootElement);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new CedarParseException($"invalid JSON schema: {e.Message}", new SourcePosition(1, 1));
+        }
+        return parser.Resolve();
+    }
+
+    private void ReadJson(System.Text.Json.JsonElement root)
+    {
+        foreach (var ns in root.EnumerateObject())
+        {
+            var name = ns.Name;
+            if (ns.Value.TryGetProperty("commonTypes", out var commonTypes))
+            {
+                foreach (var common in commonTypes.EnumerateObject())
+                {
+                    _commonTypes[Qualify(name, common.Name)] = (name, JsonType(common.Value));
+                }
+            }
+            if (ns.Value.TryGetProperty("entityTypes", out var entityTypes))
+            {
+                foreach (var entity in entityTypes.EnumerateObject())
+                {
+                    var shape = entity.Value.TryGetProperty("shape", out var s) ? JsonType(s) : null;
+                    var tags = entity.Value.TryGetProperty("tags", out var t) ? JsonType(t) : null;
+                    _entityTypes[Qualify(name, entity.Name)] = (name, shape, tags);
+                }
+            }
+            if (ns.Value.TryGetProperty("actions", out var actions))
+            {
+                foreach (var action in actions.EnumerateObject())
+                {
+                    var parents = new List<(string? Path, string Id)>();
+                    if (action.Value.TryGetProperty("memberOf", out var memberOf) && memberOf.ValueKind == System.Text.Json.JsonValueKind.Array)
+                    {
+                        foreach (var parent in memberOf.EnumerateArray())
+                        {
+                            var type = parent.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
+                            parents.Add((type, parent.GetProperty("id").GetString()!));
+                        }
+                    }
+                    RawType? context = null;
+                    if (action.Value.TryGetProperty("appliesTo", out var appliesTo) && appliesTo.ValueKind == System.Text.Json.JsonValueKind.Object
+                        && appliesTo.TryGetProperty("context", out var contextElement))
+                    {
+                        context = JsonType(contextElement);
+                    }
+                    _actions.Add((name, action.Name, parents, context));
+                }
+            }
+        }
+    }
+
+    /// <summary>A JSON schema type: <c>{"type": "Long"}</c>, <c>{"type": "Set", "element": …}</c>, <c>{"type": "Record", "attributes": …}</c>, <c>{"type": "Entity", "name": …}</c>, …</summary>
+    private static RawType JsonType(System.Text.Json.JsonElement element)
+    {
+        var type = element.GetProperty("type").GetString()!;
+        switch (type)
+        {
+            case "Set":
+                return new RawSet(JsonType(element.GetProperty("element")));
+            case "Record":
+                var attributes = new List<(string, RawType, bool)>();
+                if (element.TryGetProperty("attributes", out var attrs))
+                {
+                    foreach (var attribute in attrs.EnumerateObject())
+                    {
+                        var required = !attribute.Value.TryGetProperty("required", out var r) || r.ValueKind != System.Text.Json.JsonValueKind.False;
+                        attributes.Add((attribute.Name, JsonType(attribute.Value), required));
+                    }
+                }
+                return new RawRecord(attributes);
+            case "Entity" or "Extension" or "EntityOrCommon":
+                return new RawName(element.GetProperty("name").GetString()!);
+            default:
+                return new RawName(type);
+        }
+    }
+
+    private abstract record RawType;
+
+    private sealed record RawName(string Name) : RawType;
+
+    private sealed record RawSet(RawType Element) : RawType;
+
+    private sealed record RawRecord(List<(string Name, RawType Type, bool Required)> Attributes) : RawType;
+
+    private Token Current => _tokens[_index];
+
+    private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
+
+    public static CedarSchema Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new SchemaParser(text);
+        parser.ParseAll();
+        return parser.Resolve();
+    }
+
+    private CedarParseException Error(string expected) =>
+        new($"expected {expected}, found {Current.Describe()}", Current.Position);
+
+    private Token Expect(TokenKind kind, string description)
+    {
+        if (Current.Kind != kind)
+        {
+            throw Error(description);
+        }
+        return _tokens[_index++];
+    }
+
+    private bool Accept(TokenKind kind)
+    {
+        if (Current.Kind == kind)
+        {
+            _index++;
+            return true;
+        }
+        return false;
+    }
+
+    private bool IsKeyword(string word) => Current.Kind == TokenKind.Identifier && Current.Text == word;
+
+    private void ParseAll()
+    {
+        while (Current.Kind != TokenKind.End)
+        {
+            SkipAnnotations();
+            if (IsKeyword("namespace"))
+            {
+                _index++;
+                var name = ParsePath();
+                Expect(TokenKind.LeftBrace, "`{`");
+                while (!Accept(TokenKind.RightBrace))
+                {
+                    SkipAnnotations();
+                    ParseDeclaration(name);
+                }
+            }
+            else
+            {
+                ParseDeclaration("");
+            }
+        }
+    }
+
+    private void SkipAnnotations()
+    {
+        while (Accept(TokenKind.At))
+        {
+            Expect(TokenKind.Identifier, "an annotation name");
+            if (Accept(TokenKind.LeftParen))
+            {
+                Expect(TokenKind.String, "a string");
+                Expect(TokenKind.RightParen, "`)`");
+            }
+        }
+    }
+
+    private string ParsePath()
+    {
+        var name = Expect(TokenKind.Identifier, "a name").Text;
+        while (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.Identifier)
+        {
+            _index++;
+            name += "::" + _tokens[_index++].Text;
+        }
+        return name;
+    }
+
+    private string ParseName() => Current.Kind == TokenKind.String ? Parser.Unescape(_tokens[_index++]) : Expect(TokenKind.Identifier, "a name").Text;
+
+    private static string Qualify(string ns, string name) => ns.Length == 0 ? name : ns + "::" + name;
+
+    private void ParseDeclaration(string ns)
+    {
+        if (IsKeyword("entity"))
+        {
+            _index++;
+            var names = new List<string> { Expect(TokenKind.Identifier, "an entity type name").Text };
+            while (Accept(TokenKind.Comma))
+            {
+                names.Add(Expect(TokenKind.Identifier, "an entity type name").Text);
+            }
+            RawType? attributes = null, tags = null;
+            if (IsKeyword("enum"))
+            {
+                _index++;
+                Expect(TokenKind.LeftBracket, "`[`");
+                do
+                {
+                    Expect(TokenKind.String, "an entity id");
+                }
+                while (Accept(TokenKind.Comma));
+                Expect(TokenKind.RightBracket, "`]`");
+            }
+            else
+            {
+                if (IsKeyword("in"))
+                {
+                    _index++;
+                    ParseTypeList();
+                }
+                Accept(TokenKind.Assign);
+                if (Current.Kind == TokenKind.LeftBrace)
+                {
+                    attributes = ParseType();
+                }
+                if (IsKeyword("tags"))
+                {
+                    _index++;
+                    tags = ParseType();
+                }
+            }
+            Expect(TokenKind.Semicolon, "`;`");
+            foreach (var name in names)
+            {
+                _entityTypes[Qualify(ns, name)] = (ns, attributes, tags);
+            }
+        }
+        else if (IsKeyword("action"))
+        {
+            _index++;
+            var names = new List<string> { ParseName() };
+            while (Accept(TokenKind.Comma))
+            {
+                names.Add(ParseName());
+            }
+            var parents = new List<(string? Path, string Id)>();
+            if (IsKeyword("in"))
+            {
+                _index++;
+                if (Accept(TokenKind.LeftBracket))
+                {
+                    if (Current.Kind != TokenKind.RightBracket)
+                    {
+                        do
+                        {
+                            parents.Add(ParseActionReference());
+                        }
+                        while (Accept(TokenKind.Comma));
+                    }
+                    Expect(TokenKind.RightBracket, "`]`");
+                }
+                else
+                {
+                    parents.Add(ParseActionReference());
+                }
+            }
+            RawType? context = null;
+            if (IsKeyword("appliesTo"))
+            {
+                _index++;
+                Expect(TokenKind.LeftBrace, "`{`");
+                while (!Accept(TokenKind.RightBrace))
+                {
+                    var key = Expect(TokenKind.Identifier, "`principal`, `resource` or `context`").Text;
+                    Expect(TokenKind.Colon, "`:`");
+                    if (key == "context")
+                    {
+                        context = ParseType();
+                    }
+                    else
+                    {
+                        ParseTypeList();
+                    }
+                    if (!Accept(TokenKind.Comma))
+                    {
+                        Expect(TokenKind.RightBrace, "`,` or `}`");
+                        break;
+                    }
+                }
+            }
+            if (IsKeyword("attributes"))
+            {
+                _index++;
+                ParseType();
+            }
+            Expect(TokenKind.Semicolon, "`;`");
+            foreach (var name in names)
+            {
+                _actions.Add((ns, name, parents, context));
+            }
+        }
+        else if (IsKeyword("type"))
+        {
+            _index++;
+            var name = Expect(TokenKind.Identifier, "a type name").Text;
+            Expect(TokenKind.Assign, "`=`");
+            var type = ParseType();
+            Expect(TokenKind.Semicolon, "`;`");
+            _commonTypes[Qualify(ns, name)] = (ns, type);
+        }
+        else
+        {
+            throw Error("`entity`, `action`, `type` or `namespace`");
+        }
+    }
+
+    private (string? Path, string Id) ParseActionReference()
+    {
+        if (Current.Kind == TokenKind.String)
+        {
+            return (null, Parser.Unescape(_tokens[_index++]));
+        }
+        var path = Expect(TokenKind.Identifier, "an action name").Text;
+        while (Current.Kind == TokenKind.DoubleColon)
+        {
+            _index++;
+            if (Current.Kind == TokenKind.String)
+            {
+                return (path, Parser.Unescape(_tokens[_index++]));
+            }
+            path += "::" + Expect(TokenKind.Identifier, "a name").Text;
+        }
+        return (null, path);
+    }
+
+    private void ParseTypeList()
+    {
+        if (Accept(TokenKind.LeftBracket))
+        {
+            if (Current.Kind != TokenKind.RightBracket)
+            {
+                do
+                {
+                    ParsePath();
+                }
+                while (Accept(TokenKind.Comma));
+            }
+            Expect(TokenKind.RightBracket, "`]`");
+        }
+        else
+        {
+            ParsePath();
+        }
+    }
+
+    private RawType ParseType()
+    {
+        if (Accept(TokenKind.LeftBrace))
+        {
+            var attributes = new List<(string, RawType, bool)>();
+            while (!Accept(TokenKind.RightBrace))
+            {
+                SkipAnnotations();
+                var name = ParseName();
+                var required = !Accept(TokenKind.Question);
+                Expect(TokenKind.Colon, "`:`");
+                attributes.Add((name, ParseType(), required));
+                if (!Accept(TokenKind.Comma))
+                {
+                    Expect(TokenKind.RightBrace, "`,` or `}`");
+                    break;
+                }
+            }
+            return new RawRecord(attributes);
+        }
+        if (IsKeyword("Set") && Peek().Kind == TokenKind.Less)
+        {
+            _index += 2;
+            var element = ParseType();
+            Expect(TokenKind.Greater, "`>`");
+            return new RawSet(element);
+        }
+        return new RawName(ParsePath());
+    }
+
+    private CedarSchema Resolve()
+    {
+        var attributes = new Dictionary<EntityType, RecordSchemaType>();
+        var tags = new Dictionary<EntityType, SchemaType>();
+        foreach (var (name, (ns, attrs, tagType)) in _entityTypes)
+        {
+            var type = EntityType.Of(name);
+            if (attrs is not null && ResolveType(attrs, ns, 0) is RecordSchemaType record)
+            {
+                attributes[type] = record;
+            }
+            if (tagType is not null)
+            {
+                tags[type] = ResolveType(tagType, ns, 0);
+            }
+        }
+        var contexts = new Dictionary<EntityUid, SchemaType>();
+        var actions = new Dictionary<EntityUid, IReadOnlyList<EntityUid>>();
+        foreach (var (ns, name, parents, context) in _actions)
+        {
+            var uid = new EntityUid(Qualify(ns, "Action"), name);
+            actions[uid] = parents.Select(p => new EntityUid(p.Path ?? Qualify(ns, "Action"), p.Id)).ToArray();
+            if (context is not null)
+            {
+                contexts[uid] = ResolveType(context, ns, 0);
+            }
+        }
+        return new CedarSchema(attributes, tags, contexts, actions);
+    }
+
+    private SchemaType ResolveType(RawType raw, string ns, int depth)
+    {
+        if (depth > 64)
+        {
+            throw new CedarParseException("schema types refer to each other in a cycle", new SourcePosition(1, 1));
+        }
+        switch (raw)
+        {
+            case RawSet set:
+                return new SetSchemaType(ResolveType(set.Element, ns, depth + 1));
+            case RawRecord record:
+                var fields = new Dictionary<string, AttributeSchema>(StringComparer.Ordinal);
+                foreach (var (name, type, required) in record.Attributes)
+                {
+                    fields[name] = new AttributeSchema(ResolveType(type, ns, depth + 1), required);
+                }
+                return new RecordSchemaType(fields);
+            default:
+                return ResolveName(((RawName)raw).Name, ns, depth);
+        }
+    }
+
+    /// <summary>Cedar's lookup order: common type, then entity type of the current namespace, then built-ins, then the empty namespace.</summary>
+    private SchemaType ResolveName(string name, string ns, int depth)
+    {
+        var candidates = name.Contains("::", StringComparison.Ordinal) ? [name] : new[] { Qualify(ns, name), name }.Distinct().ToArray();
+        foreach (var candidate in candidates)
+        {
+            if (_commonTypes.TryGetValue(candidate, out var common))
+            {
+                return ResolveType(common.Type, common.Namespace, depth + 1);
+            }
+            if (_entityTypes.ContainsKey(candidate))
+            {
+                return new EntitySchemaType(EntityType.Of(candidate));
+            }
+            if (candidate == name && Builtin(name) is { } builtin)
+            {
+                return builtin;
+            }
+        }
+        return Builtin(name) ?? new EntitySchemaType(EntityType.Of(name));
+    }
+
+    private static SchemaType? Builtin(string name) => (name.StartsWith("__cedar::", StringComparison.Ordinal) ? name[9..] : name) switch
+    {
+        "Long" => new PrimitiveSchemaType("Long"),
+        "String" => new PrimitiveSchemaType("String"),
+        "Bool" or "Boolean" => new PrimitiveSchemaType("Bool"),
+        "ipaddr" or "decimal" or "datetime" or "duration" => new ExtensionSchemaType(name.Replace("__cedar::", "", StringComparison.Ordinal)),
+        _ => null,
+    };
+}

@@ -1,0 +1,793 @@
+using System.Globalization;
+using System.Text;
+using Custos.Cedar.Evaluation;
+using Custos.Cedar.Extensions;
+
+namespace Custos.Cedar.Syntax;
+
+/// <summary>
+/// A recursive-descent parser for the Cedar 4 policy language (grammar:
+/// https://docs.cedarpolicy.com/policies/syntax-grammar.html). Every error names the line and
+/// column and what was expected there.
+/// </summary>
+public sealed class Parser
+{
+    /// <summary>Identifiers that cannot name a type, a namespace or an attribute written bare.</summary>
+    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "true", "false", "if", "then", "else", "in", "is", "like", "has", "__cedar" };
+
+    private static readonly HashSet<string> VariableNames = new(StringComparer.Ordinal) { "principal", "action", "resource", "context" };
+
+    private readonly List<Token> _tokens;
+    private int _index;
+
+    private Parser(string text)
+    {
+        _tokens = Lexer.Tokenize(text);
+    }
+
+    private Token Current => _tokens[_index];
+
+    private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
+
+    /// <summary>Parses a sequence of policies and templates.</summary>
+    public static IReadOnlyList<PolicyAst> ParsePolicies(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(text);
+        var policies = new List<PolicyAst>();
+        while (parser.Current.Kind != TokenKind.End)
+        {
+            policies.Add(parser.ParsePolicy());
+        }
+        return policies;
+    }
+
+    /// <summary>Parses exactly one policy or template.</summary>
+    public static PolicyAst ParsePolicy(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(text);
+        var policy = parser.ParsePolicy();
+        parser.Expect(TokenKind.End, "end of input");
+        return policy;
+    }
+
+    /// <summary>Parses one expression.</summary>
+    public static Expr ParseExpression(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(text);
+        var expr = parser.ParseExpr();
+        parser.Expect(TokenKind.End, "end of expression");
+        return expr;
+    }
+
+    /// <summary>Parses an entity reference <c>Ns::Type::"id"</c>.</summary>
+    public static EntityUid ParseEntityUid(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(text);
+        var uid = parser.ParseEntityUidLiteral();
+        parser.Expect(TokenKind.End, "end of input");
+        return uid;
+    }
+
+    /// <summary>Parses a (possibly namespaced) name such as <c>Acme::User</c>.</summary>
+    public static string ParseName(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(text);
+        var name = parser.ParsePath();
+        parser.Expect(TokenKind.End, "end of name");
+        return name;
+    }
+
+    public static bool IsValidIdentifier(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    /// <summary>Whether an attribute can be written bare (<c>e.name</c>) rather than quoted (<c>e["name"]</c>).</summary>
+    public static bool IsBareAttribute(string name) => IsValidIdentifier(name) && !Reserved.Contains(name);
+
+    private CedarParseException Error(string expected, Token? at = null)
+    {
+        var token = at ?? Current;
+        return new CedarParseException($"expected {expected}, found {token.Describe()}", token.Position);
+    }
+
+    private Token Expect(TokenKind kind, string description)
+    {
+        if (Current.Kind != kind)
+        {
+            throw Error(description);
+        }
+        return _tokens[_index++];
+    }
+
+    private bool Accept(TokenKind kind)
+    {
+        if (Current.Kind == kind)
+        {
+            _index++;
+            return true;
+        }
+        return false;
+    }
+
+    private bool IsKeyword(string word) => Current.Kind == TokenKind.Identifier && Current.Text == word;
+
+    private void ExpectKeyword(string word)
+    {
+        if (!IsKeyword(word))
+        {
+            throw Error($"`{word}`");
+        }
+        _index++;
+    }
+
+    private PolicyAst ParsePolicy()
+    {
+        var start = Current.Position;
+        var annotations = new List<Annotation>();
+        while (Current.Kind == TokenKind.At)
+        {
+            _index++;
+            var key = Expect(TokenKind.Identifier, "an annotation name");
+            string? value = null;
+            if (Accept(TokenKind.LeftParen))
+            {
+                value = Unescape(Expect(TokenKind.String, "an annotation value (a string)"));
+                Expect(TokenKind.RightParen, "`)`");
+            }
+            if (annotations.Any(a => a.Key == key.Text))
+            {
+                throw new CedarParseException($"duplicate annotation `@{key.Text}`", key.Position);
+            }
+            annotations.Add(new Annotation(key.Text, value));
+        }
+        Effect effect;
+        if (IsKeyword("permit"))
+        {
+            effect = Effect.Permit;
+        }
+        else if (IsKeyword("forbid"))
+        {
+            effect = Effect.Forbid;
+        }
+        else
+        {
+            throw Error("`permit` or `forbid`");
+        }
+        _index++;
+        Expect(TokenKind.LeftParen, "`(`");
+        ExpectKeyword("principal");
+        var principal = ParsePrincipalOrResource(SlotId.Principal);
+        Expect(TokenKind.Comma, "`,`");
+        ExpectKeyword("action");
+        var action = ParseActionConstraint();
+        Expect(TokenKind.Comma, "`,`");
+        ExpectKeyword("resource");
+        var resource = ParsePrincipalOrResource(SlotId.Resource);
+        Expect(TokenKind.RightParen, "`)`");
+        var conditions = new List<Condition>();
+        while (IsKeyword("when") || IsKeyword("unless"))
+        {
+            var isWhen = Current.Text == "when";
+            _index++;
+            Expect(TokenKind.LeftBrace, "`{`");
+            var body = ParseExpr();
+            Expect(TokenKind.RightBrace, "`}`");
+            conditions.Add(new Condition(isWhen, body));
+        }
+        Expect(TokenKind.Semicolon, conditions.Count == 0 ? "`when`, `unless` or `;`" : "`when`, `unless` or `;`");
+        return new PolicyAst(effect, EquatableArray.Wrap(annotations.ToArray()), principal, action, resource, EquatableArray.Wrap(conditions.ToArray()))
+        {
+            Position = start,
+        };
+    }
+
+    private ScopeConstraint ParsePrincipalOrResource(SlotId slot)
+    {
+        if (Accept(TokenKind.Equal))
+        {
+            return ParseEntityOrSlot(ScopeOperator.Equal, slot, null);
+        }
+        if (IsKeyword("in"))
+        {
+            _index++;
+            return ParseEntityOrSlot(ScopeOperator.In, slot, null);
+        }
+        if (IsKeyword("is"))
+        {
+            _index++;
+            var type = EntityType.Of(ParsePath());
+            if (IsKeyword("in"))
+            {
+                _index++;
+                return ParseEntityOrSlot(ScopeOperator.IsIn, slot, type);
+            }
+            return new ScopeConstraint(ScopeOperator.Is, EntityType: type);
+        }
+        return ScopeConstraint.Any;
+    }
+
+    private ScopeConstraint ParseEntityOrSlot(ScopeOperator op, SlotId slot, EntityType? type)
+    {
+        if (Current.Kind == TokenKind.Slot)
+        {
+            var token = _tokens[_index++];
+            var expected = slot == SlotId.Principal ? "principal" : "resource";
+            if (token.Text != expected)
+            {
+                throw new CedarParseException($"expected ?{expected}, found ?{token.Text}", token.Position);
+            }
+            return new ScopeConstraint(op, Slot: slot, EntityType: type);
+        }
+        return new ScopeConstraint(op, Entity: ParseEntityUidLiteral(), EntityType: type);
+    }
+
+    private ScopeConstraint ParseActionConstraint()
+    {
+        if (Accept(TokenKind.Equal))
+        {
+            return new ScopeConstraint(ScopeOperator.Equal, Entity: ParseEntityUidLiteral());
+        }
+        if (IsKeyword("in"))
+        {
+            _index++;
+            if (Accept(TokenKind.LeftBracket))
+            {
+                var entities = new List<EntityUid>();
+                if (Current.Kind != TokenKind.RightBracket)
+                {
+                    do
+                    {
+                        entities.Add(ParseEntityUidLiteral());
+                    }
+                    while (Accept(TokenKind.Comma));
+                }
+                Expect(TokenKind.RightBracket, "`,` or `]`");
+                return new ScopeConstraint(ScopeOperator.InSet, Entities: EquatableArray.Wrap(entities.ToArray()));
+            }
+            return new ScopeConstraint(ScopeOperator.In, Entity: ParseEntityUidLiteral());
+        }
+        return ScopeConstraint.Any;
+    }
+
+    private EntityUid ParseEntityUidLiteral()
+    {
+        var type = ParsePath();
+        if (Current.Kind != TokenKind.DoubleColon || Peek().Kind != TokenKind.String)
+        {
+            throw Error("`::` and a quoted entity id");
+        }
+        _index++;
+        var id = Unescape(_tokens[_index++]);
+        return new EntityUid(type, id);
+    }
+
+    /// <summary><c>Ident {:: Ident}</c>, stopping before a <c>::"id"</c> that ends an entity reference.</summary>
+    private string ParsePath()
+    {
+        var first = Expect(TokenKind.Identifier, "a name");
+        CheckPathSegment(first);
+        var builder = new StringBuilder(first.Text);
+        while (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.Identifier)
+        {
+            _index++;
+            var segment = _tokens[_index++];
+            CheckPathSegment(segment);
+            builder.Append("::").Append(segment.Text);
+        }
+        return builder.ToString();
+    }
+
+    private static void CheckPathSegment(Token token)
+    {
+        if (Reserved.Contains(token.Text))
+        {
+            throw new CedarParseException($"`{token.Text}` is reserved and cannot be used as a name", token.Position);
+        }
+    }
+
+    private Expr ParseExpr()
+    {
+        if (IsKeyword("if"))
+        {
+            _index++;
+            var condition = ParseExpr();
+            ExpectKeyword("then");
+            var then = ParseExpr();
+            ExpectKeyword("else");
+            var otherwise = ParseExpr();
+            return new IfExpr(condition, then, otherwise);
+        }
+        return ParseOr();
+    }
+
+    private Expr ParseOr()
+    {
+        var left = ParseAnd();
+        while (Accept(TokenKind.Or))
+        {
+            left = new OrExpr(left, ParseAnd());
+        }
+        return left;
+    }
+
+    private Expr ParseAnd()
+    {
+        var left = ParseRelation();
+        while (Accept(TokenKind.And))
+        {
+            left = new AndExpr(left, ParseRelation());
+        }
+        return left;
+    }
+
+    private Expr ParseRelation()
+    {
+        var left = ParseAdd();
+        BinaryOperator? op = Current.Kind switch
+        {
+            TokenKind.Equal => BinaryOperator.Equal,
+            TokenKind.NotEqual => BinaryOperator.NotEqual,
+            TokenKind.Less => BinaryOperator.Less,
+            TokenKind.LessOrEqual => BinaryOperator.LessOrEqual,
+            TokenKind.Greater => BinaryOperator.Greater,
+            TokenKind.GreaterOrEqual => BinaryOperator.GreaterOrEqual,
+            TokenKind.Identifier when Current.Text == "in" => BinaryOperator.In,
+            _ => null,
+        };
+        if (op is { } binary)
+        {
+            _index++;
+            return new BinaryExpr(binary, left, ParseAdd());
+        }
+        if (IsKeyword("has"))
+        {
+            _index++;
+            if (Current.Kind == TokenKind.String)
+            {
+                return new HasAttrExpr(left, Unescape(_tokens[_index++]));
+            }
+            var first = Expect(TokenKind.Identifier, "an attribute name or a string after `has`");
+            // `e has a.b.c` is `e has a && e.a has b && e.a.b has c`.
+            Expr result = new HasAttrExpr(left, first.Text);
+            Expr path = new GetAttrExpr(left, first.Text);
+            while (Current.Kind == TokenKind.Dot && Peek().Kind == TokenKind.Identifier)
+            {
+                _index++;
+                var next = _tokens[_index++].Text;
+                result = new AndExpr(result, new HasAttrExpr(path, next));
+                path = new GetAttrExpr(path, next);
+            }
+            return result;
+        }
+        if (IsKeyword("like"))
+        {
+            _index++;
+            var pattern = Expect(TokenKind.String, "a pattern (a string) after `like`");
+            return new LikeExpr(left, ParsePattern(pattern));
+        }
+        if (IsKeyword("is"))
+        {
+            _index++;
+            var type = EntityType.Of(ParsePath());
+            Expr? inExpr = null;
+            if (IsKeyword("in"))
+            {
+                _index++;
+                inExpr = ParseAdd();
+            }
+            return new IsExpr(left, type, inExpr);
+        }
+        return left;
+    }
+
+    private Expr ParseAdd()
+    {
+        var left = ParseMultiply();
+        while (true)
+        {
+            if (Accept(TokenKind.Plus))
+            {
+                left = new BinaryExpr(BinaryOperator.Add, left, ParseMultiply());
+            }
+            else if (Accept(TokenKind.Minus))
+            {
+                left = new BinaryExpr(BinaryOperator.Subtract, left, ParseMultiply());
+            }
+            else
+            {
+                return left;
+            }
+        }
+    }
+
+    private Expr ParseMultiply()
+    {
+        var left = ParseUnary();
+        while (Accept(TokenKind.Star))
+        {
+            left = new BinaryExpr(BinaryOperator.Multiply, left, ParseUnary());
+        }
+        return left;
+    }
+
+    private Expr ParseUnary()
+    {
+        var start = Current;
+        var operators = new List<UnaryOperator>();
+        while (Current.Kind is TokenKind.Not or TokenKind.Minus)
+        {
+            operators.Add(Current.Kind == TokenKind.Not ? UnaryOperator.Not : UnaryOperator.Negate);
+            _index++;
+        }
+        if (operators.Count > 4)
+        {
+            throw new CedarParseException("too many unary operators in a row (at most 4)", start.Position);
+        }
+        Expr operand;
+        // A minus directly before an integer literal (with nothing after it) makes a negative
+        // literal, so that -9223372036854775808 is expressible.
+        if (operators.Count > 0 && operators[^1] == UnaryOperator.Negate && Current.Kind == TokenKind.Integer
+            && Peek().Kind is not (TokenKind.Dot or TokenKind.LeftBracket))
+        {
+            var digits = _tokens[_index++];
+            if (!ulong.TryParse(digits.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var magnitude) || magnitude > 9223372036854775808UL)
+            {
+                throw new CedarParseException($"integer literal -{digits.Text} is out of range", digits.Position);
+            }
+            operand = new LiteralExpr(Value.FromLong(magnitude == 9223372036854775808UL ? long.MinValue : -(long)magnitude));
+            operators.RemoveAt(operators.Count - 1);
+        }
+        else
+        {
+            operand = ParseMember();
+        }
+        for (var i = operators.Count - 1; i >= 0; i--)
+        {
+            operand = new UnaryExpr(operators[i], operand);
+        }
+        return operand;
+    }
+
+    private Expr ParseMember()
+    {
+        var expr = ParsePrimary();
+        while (true)
+        {
+            if (Current.Kind == TokenKind.Dot)
+            {
+                _index++;
+                var name = Expect(TokenKind.Identifier, "an attribute or method name after `.`");
+                if (Current.Kind == TokenKind.LeftParen)
+                {
+                    _index++;
+                    var arguments = ParseArguments();
+                    expr = MakeMethodCall(expr, name, arguments);
+                }
+                else
+                {
+                    expr = new GetAttrExpr(expr, name.Text);
+                }
+            }
+            else if (Current.Kind == TokenKind.LeftBracket)
+            {
+                _index++;
+                var attribute = Expect(TokenKind.String, "an attribute name (a string) in `[...]`");
+                Expect(TokenKind.RightBracket, "`]`");
+                expr = new GetAttrExpr(expr, Unescape(attribute));
+            }
+            else
+            {
+                return expr;
+            }
+        }
+    }
+
+    /// <summary>Arguments up to and including the closing parenthesis.</summary>
+    private List<Expr> ParseArguments()
+    {
+        var arguments = new List<Expr>();
+        if (Current.Kind != TokenKind.RightParen)
+        {
+            do
+            {
+                arguments.Add(ParseExpr());
+            }
+            while (Accept(TokenKind.Comma));
+        }
+        Expect(TokenKind.RightParen, "`,` or `)`");
+        return arguments;
+    }
+
+    private static Expr MakeMethodCall(Expr receiver, Token name, List<Expr> arguments)
+    {
+        BinaryOperator? binary = name.Text switch
+        {
+            "contains" => BinaryOperator.Contains,
+            "containsAll" => BinaryOperator.ContainsAll,
+            "containsAny" => BinaryOperator.ContainsAny,
+            "getTag" => BinaryOperator.GetTag,
+            "hasTag" => BinaryOperator.HasTag,
+            _ => null,
+        };
+        if (binary is { } op)
+        {
+            if (arguments.Count != 1)
+            {
+                throw new CedarParseException($"`{name.Text}` takes exactly one argument, {arguments.Count} given", name.Position);
+            }
+            return new BinaryExpr(op, receiver, arguments[0]);
+        }
+        if (name.Text == "isEmpty")
+        {
+            if (arguments.Count != 0)
+            {
+                throw new CedarParseException($"`isEmpty` takes no arguments, {arguments.Count} given", name.Position);
+            }
+            return new UnaryExpr(UnaryOperator.IsEmpty, receiver);
+        }
+        if (!ExtensionFunctions.TryGet(name.Text, out var function))
+        {
+            throw new CedarParseException($"`{name.Text}` is not a method", name.Position);
+        }
+        if (function.Style != CallStyle.Method)
+        {
+            throw new CedarParseException($"`{name.Text}` is a function, not a method: write `{name.Text}(...)`", name.Position);
+        }
+        return new ExtensionCallExpr(name.Text, EquatableArray.Wrap([receiver, .. arguments]));
+    }
+
+    private Expr ParsePrimary()
+    {
+        var token = Current;
+        switch (token.Kind)
+        {
+            case TokenKind.Integer:
+                _index++;
+                if (!long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    throw new CedarParseException($"integer literal {token.Text} is out of range", token.Position);
+                }
+                return new LiteralExpr(Value.FromLong(number));
+            case TokenKind.String:
+                _index++;
+                return new LiteralExpr(Value.FromString(Unescape(token)));
+            case TokenKind.LeftParen:
+                _index++;
+                var inner = ParseExpr();
+                Expect(TokenKind.RightParen, "`)`");
+                return inner;
+            case TokenKind.LeftBracket:
+                _index++;
+                var elements = new List<Expr>();
+                if (Current.Kind != TokenKind.RightBracket)
+                {
+                    do
+                    {
+                        elements.Add(ParseExpr());
+                    }
+                    while (Accept(TokenKind.Comma));
+                }
+                Expect(TokenKind.RightBracket, "`,` or `]`");
+                return new SetExpr(EquatableArray.Wrap(elements.ToArray()));
+            case TokenKind.LeftBrace:
+                _index++;
+                return ParseRecord();
+            case TokenKind.Slot:
+                throw new CedarParseException($"the slot ?{token.Text} may only appear in a policy's scope", token.Position);
+            case TokenKind.Identifier:
+                return ParseIdentifierPrimary();
+            default:
+                throw Error("an expression");
+        }
+    }
+
+    private Expr ParseIdentifierPrimary()
+    {
+        var token = Current;
+        switch (token.Text)
+        {
+            case "true":
+                _index++;
+                return new LiteralExpr(Value.True);
+            case "false":
+                _index++;
+                return new LiteralExpr(Value.False);
+            case "if":
+                return ParseExpr();
+        }
+        if (VariableNames.Contains(token.Text) && Peek().Kind != TokenKind.DoubleColon)
+        {
+            _index++;
+            return new VariableExpr(token.Text switch
+            {
+                "principal" => Variable.Principal,
+                "action" => Variable.Action,
+                "resource" => Variable.Resource,
+                _ => Variable.Context,
+            });
+        }
+        var path = ParsePath();
+        if (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.String)
+        {
+            _index++;
+            return new LiteralExpr(Value.FromEntity(new EntityUid(path, Unescape(_tokens[_index++]))));
+        }
+        if (Current.Kind == TokenKind.LeftParen)
+        {
+            _index++;
+            var arguments = ParseArguments();
+            if (!ExtensionFunctions.TryGet(path, out var function))
+            {
+                throw new CedarParseException($"`{path}` is not a function", token.Position);
+            }
+            if (function.Style != CallStyle.Function)
+            {
+                throw new CedarParseException($"`{path}` is a method, not a function: write `e.{path}(...)`", token.Position);
+            }
+            return new ExtensionCallExpr(path, EquatableArray.Wrap(arguments.ToArray()));
+        }
+        throw new CedarParseException($"unexpected name `{path}`: expected a variable, an entity reference `{path}::\"id\"` or a function call", token.Position);
+    }
+
+    private RecordExpr ParseRecord()
+    {
+        var attributes = new List<KeyValuePair<string, Expr>>();
+        if (Current.Kind != TokenKind.RightBrace)
+        {
+            do
+            {
+                if (Current.Kind == TokenKind.RightBrace)
+                {
+                    break; // trailing comma
+                }
+                var keyToken = Current;
+                string key;
+                if (keyToken.Kind == TokenKind.String)
+                {
+                    key = Unescape(keyToken);
+                }
+                else if (keyToken.Kind == TokenKind.Identifier)
+                {
+                    key = keyToken.Text;
+                }
+                else
+                {
+                    throw Error("a record key (a name or a string)");
+                }
+                _index++;
+                Expect(TokenKind.Colon, "`:`");
+                var value = ParseExpr();
+                if (attributes.Any(a => a.Key == key))
+                {
+                    throw new CedarParseException($"duplicate key `{key}` in a record literal", keyToken.Position);
+                }
+                attributes.Add(new(key, value));
+            }
+            while (Accept(TokenKind.Comma));
+        }
+        Expect(TokenKind.RightBrace, "`,` or `}`");
+        return new RecordExpr(EquatableArray.Wrap(attributes.ToArray()));
+    }
+
+    internal static string Unescape(Token token) => Unescape(token.Text, token.Position, pattern: null);
+
+    private static Pattern ParsePattern(Token token)
+    {
+        var elements = new List<PatternElement>();
+        Unescape(token.Text, token.Position, elements);
+        return new Pattern(EquatableArray.Wrap(elements.ToArray()));
+    }
+
+    /// <summary>
+    /// Resolves the escapes of a string body: <c>\n \r \t \\ \0 \' \"</c>, <c>\xHH</c> (up to
+    /// 7F), <c>\u{H…}</c>; in a pattern also <c>\*</c>, a literal star, while a bare <c>*</c> is the
+    /// wildcard.
+    /// </summary>
+    internal static string Unescape(string body, SourcePosition position, List<PatternElement>? pattern)
+    {
+        if (pattern is null && !body.Contains('\\', StringComparison.Ordinal))
+        {
+            return body;
+        }
+        var builder = new StringBuilder(body.Length);
+        for (var i = 0; i < body.Length; i++)
+        {
+            var c = body[i];
+            if (c == '*' && pattern is not null)
+            {
+                if (builder.Length > 0)
+                {
+                    pattern.Add(PatternElement.Literal(builder.ToString()));
+                    builder.Clear();
+                }
+                pattern.Add(PatternElement.Wildcard);
+                continue;
+            }
+            if (c != '\\')
+            {
+                builder.Append(c);
+                continue;
+            }
+            if (++i >= body.Length)
+            {
+                throw new CedarParseException("a string ends with a lone backslash", position);
+            }
+            switch (body[i])
+            {
+                case 'n': builder.Append('\n'); break;
+                case 'r': builder.Append('\r'); break;
+                case 't': builder.Append('\t'); break;
+                case '\\': builder.Append('\\'); break;
+                case '0': builder.Append('\0'); break;
+                case '\'': builder.Append('\''); break;
+                case '"': builder.Append('"'); break;
+                case '*' when pattern is not null: builder.Append('*'); break;
+                case 'x':
+                    if (i + 2 >= body.Length || !char.IsAsciiHexDigit(body[i + 1]) || !char.IsAsciiHexDigit(body[i + 2]))
+                    {
+                        throw new CedarParseException("invalid escape `\\x`: expected two hexadecimal digits", position);
+                    }
+                    var ascii = int.Parse(body.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    if (ascii > 0x7f)
+                    {
+                        throw new CedarParseException("invalid escape `\\x`: the value must be at most 7F", position);
+                    }
+                    builder.Append((char)ascii);
+                    i += 2;
+                    break;
+                case 'u':
+                    var close = body.IndexOf('}', i);
+                    if (i + 1 >= body.Length || body[i + 1] != '{' || close < 0 || close - i - 2 is < 1 or > 6
+                        || !body.AsSpan(i + 2, close - i - 2).ContainsOnlyHex())
+                    {
+                        throw new CedarParseException("invalid escape `\\u`: expected `\\u{` and 1 to 6 hexadecimal digits and `}`", position);
+                    }
+                    var scalar = int.Parse(body.AsSpan(i + 2, close - i - 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    if (scalar > 0x10ffff || scalar is >= 0xd800 and <= 0xdfff)
+                    {
+                        throw new CedarParseException($"invalid escape: {scalar:X} is not a Unicode scalar value", position);
+                    }
+                    builder.Append(char.ConvertFromUtf32(scalar));
+                    i = close;
+                    break;
+                case '\n':
+                    // A line continuation: the newline and the whitespace after it vanish.
+                    while (i + 1 < body.Length && char.IsWhiteSpace(body[i + 1]))
+                    {
+                        i++;
+                    }
+                    break;
+                default:
+                    throw new CedarParseException($"invalid escape `\\{body[i]}`", position);
+            }
+        }
+        if (pattern is not null)
+        {
+            if (builder.Length > 0)
+            {
+                pattern.Add(PatternElement.Literal(builder.ToString()));
+            }
+            return "";
+        }
+        return builder.ToString();
+    }
+}
+
+internal static class SpanExtensions
+{
+    public static bool ContainsOnlyHex(this ReadOnlySpan<char> span)
+    {
+        foreach (var c in span)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,331 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Custos.Ledger.Json;
+using Custos.Ledger.Log;
+using Custos.Ledger.Notes;
+using Custos.Ledger.Storage;
+using Custos.Ledger.Verification;
+
+namespace Custos.Cli;
+
+/// <summary>
+/// <c>custos ledger …</c>: a thin shell over <c>Custos.Ledger</c>, for operators and auditors.
+/// <c>--store</c> is a SQLite file or a <c>postgres://</c> URL; the signing key lives beside a
+/// SQLite store (<c>STORE.key</c>) unless <c>--key-file</c> says otherwise.
+/// </summary>
+internal static class LedgerCommand
+{
+    private static readonly JsonSerializerOptions ProofJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static Command Create() => new("ledger", "Create, append to, prove from and verify an RFC 9162 Merkle ledger with signed checkpoints.")
+    {
+        Init(),
+        Append(),
+        Checkpoint(),
+        new Command("prove", "Print an inclusion or consistency proof as JSON.") { ProveInclusion(), ProveConsistency() },
+        Entry(),
+        Verify(),
+    };
+
+    private static Option<string> StoreOption(bool required = true) => new("--store")
+    {
+        Description = "The ledger: a SQLite file path or a postgres://user:password@host:port/database URL.",
+        Required = required,
+    };
+
+    private static Option<string> KeyFileOption() => new("--key-file")
+    {
+        Description = "The signing key file (default: STORE.key beside a SQLite store; DATABASE.ledger.key for PostgreSQL).",
+    };
+
+    private static Option<long> NonNegative(string name, string description, bool required)
+    {
+        var option = new Option<long>(name) { Description = description, Required = required };
+        option.Validators.Add(result =>
+        {
+            // Read the token: a value that is not a number at all is already the parser's error.
+            if (result.Tokens is [var token] && long.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value < 0)
+            {
+                result.AddError($"{name} must be 0 or more.");
+            }
+        });
+        return option;
+    }
+
+    private static Command Init()
+    {
+        var store = StoreOption();
+        var keyFile = KeyFileOption();
+        var origin = new Option<string>("--origin")
+        {
+            Description = "The log's name in its checkpoints and key, unique to it, such as custos.example.com/ledger.",
+            Required = true,
+        };
+        origin.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && !NoteKeys.IsValidName(token.Value))
+            {
+                result.AddError("--origin must be a non-empty name without spaces or '+'.");
+            }
+        });
+
+        var command = new Command("init", "Create a ledger and its Ed25519 signing key (mode 0600); print the verifier key.") { store, keyFile, origin };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var storeName = parse.GetValue(store)!;
+            var key = parse.GetValue(keyFile) ?? SignerKeyFile.DefaultFor(storeName);
+            var (log, signer) = await LedgerSetup.CreateAsync(storeName, parse.GetValue(origin)!, key, cancellation: cancellation);
+            await using (log)
+            using (signer)
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync(signer.VerifierKey);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Append()
+    {
+        var store = StoreOption();
+        var keyFile = KeyFileOption();
+        var command = new Command("append",
+            "Append JSON entries read from stdin, one per line (canonicalised, RFC 8785); print each index once it is durable. "
+            + "A line that is not JSON appends nothing. Signs a checkpoint afterwards when the signing key is at hand.")
+        { store, keyFile };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            // Read and canonicalise everything first: one bad line must append nothing.
+            var entries = new List<byte[]>();
+            var lineNumber = 0;
+            while (await Console.In.ReadLineAsync(cancellation) is { } line)
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+                try
+                {
+                    entries.Add(CanonicalJson.Canonicalize(line));
+                }
+                catch (CanonicalJsonException e)
+                {
+                    throw new CommandFailedException($"line {lineNumber}: {e.Message}; nothing was appended.");
+                }
+            }
+
+            var storeName = parse.GetValue(store)!;
+            await using var log = await LedgerSetup.OpenAsync(storeName, cancellation: cancellation);
+            // The key is checked before anything is appended, so a wrong key appends nothing.
+            var keyPath = parse.GetValue(keyFile) ?? SignerKeyFile.DefaultFor(storeName);
+            using var signer = File.Exists(keyPath) ? SignerKeyFile.Read(keyPath) : null;
+            if (signer is not null && signer.VerifierKey != log.Metadata.VerifierKey)
+            {
+                throw new CommandFailedException($"the key {keyPath} is not the one this ledger was created with ({log.Metadata.VerifierKey}); nothing was appended.");
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            var appends = entries.Select(e => log.AppendAsync(e, cancellation)).ToList();
+            for (var i = 0; i < appends.Count; i++)
+            {
+                var index = await appends[i];
+                await output.WriteLineAsync(index.ToString(CultureInfo.InvariantCulture));
+                // An index on stdout is a promise that the entry is durable: show each batch as it lands.
+                if (i + 1 == appends.Count || !appends[i + 1].IsCompleted)
+                {
+                    await output.FlushAsync(cancellation);
+                }
+            }
+            if (appends.Count > 0 && signer is not null)
+            {
+                await log.SignCheckpointAsync(signer, cancellation);
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Checkpoint()
+    {
+        var store = StoreOption();
+        var keyFile = KeyFileOption();
+        var command = new Command("checkpoint", "Sign and print the checkpoint note (C2SP tlog-checkpoint) of the current tree.") { store, keyFile };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var storeName = parse.GetValue(store)!;
+            await using var log = await LedgerSetup.OpenAsync(storeName, cancellation: cancellation);
+            using var signer = SignerKeyFile.Read(parse.GetValue(keyFile) ?? SignerKeyFile.DefaultFor(storeName));
+            var signed = await log.SignCheckpointAsync(signer, cancellation);
+            await parse.InvocationConfiguration.Output.WriteAsync(signed.Note);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command ProveInclusion()
+    {
+        var store = StoreOption();
+        var index = NonNegative("--index", "The entry's index.", required: true);
+        var size = NonNegative("--size", "The tree size to prove against (default: the current size).", required: false);
+        var command = new Command("inclusion", "Print {\"leafIndex\", \"treeSize\", \"proof\": [base64 …]} proving an entry is in the tree.") { store, index, size };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var log = await LedgerSetup.OpenAsync(parse.GetValue(store)!, cancellation: cancellation);
+            var treeSize = parse.GetResult(size) is null ? log.Size : parse.GetValue(size);
+            var proof = await log.ProveInclusionAsync(parse.GetValue(index), treeSize, cancellation);
+            var json = JsonSerializer.Serialize(new InclusionOutput(proof.LeafIndex, proof.TreeSize, [.. proof.Hashes.Select(Convert.ToBase64String)]), ProofJson);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(json);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command ProveConsistency()
+    {
+        var store = StoreOption();
+        var from = NonNegative("--from", "The size of the earlier tree (at least 1).", required: true);
+        var to = NonNegative("--to", "The size of the later tree (default: the current size).", required: false);
+        var command = new Command("consistency", "Print {\"size1\", \"size2\", \"proof\": [base64 …]} proving the earlier tree is a prefix of the later.") { store, from, to };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var log = await LedgerSetup.OpenAsync(parse.GetValue(store)!, cancellation: cancellation);
+            var size2 = parse.GetResult(to) is null ? log.Size : parse.GetValue(to);
+            var proof = await log.ProveConsistencyAsync(parse.GetValue(from), size2, cancellation);
+            var json = JsonSerializer.Serialize(new ConsistencyOutput(proof.Size1, proof.Size2, [.. proof.Hashes.Select(Convert.ToBase64String)]), ProofJson);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(json);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Entry()
+    {
+        var store = StoreOption();
+        var index = NonNegative("--index", "The entry's index.", required: true);
+        var command = new Command("entry", "Print an entry's exact bytes (canonical JSON, no trailing newline), as hashed into the tree.") { store, index };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            await using var log = await LedgerSetup.OpenAsync(parse.GetValue(store)!, cancellation: cancellation);
+            var bytes = await log.ReadEntryAsync(parse.GetValue(index), cancellation);
+            // Canonical JSON is valid UTF-8, so the text written is the very bytes stored.
+            await parse.InvocationConfiguration.Output.WriteAsync(Encoding.UTF8.GetString(bytes));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var store = StoreOption(required: false);
+        var server = new Option<string>("--server")
+        {
+            Description = "Verify a running server from outside instead: its checkpoint, consistency with the last one seen, and random entries.",
+        };
+        server.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token]
+                && (!Uri.TryCreate(token.Value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+            {
+                result.AddError("--server must be an http:// or https:// URL.");
+            }
+        });
+        var key = new Option<string>("--key")
+        {
+            Description = "The verifier key, name+hexid+base64key (or a file holding it).",
+            Required = true,
+        };
+        key.Validators.Add(result =>
+        {
+            try
+            {
+                ReadVerifierKey(result.Tokens is [var token] ? token.Value : "");
+            }
+            catch (NoteKeyException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        var state = new Option<string>("--state")
+        {
+            Description = "With --server: the file keeping the checkpoint seen last time (default: one per log under the user's data directory).",
+        };
+        var samples = new Option<int>("--samples")
+        {
+            Description = "With --server: how many random entries to check for inclusion (default 16).",
+            DefaultValueFactory = _ => 16,
+        };
+        samples.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value < 0)
+            {
+                result.AddError("--samples must be 0 or more.");
+            }
+        });
+
+        var command = new Command("verify",
+            "Verify a ledger: with --store, re-hash every entry, rebuild the tree and check the stored nodes and the latest checkpoint; "
+            + "with --server, check a running server from outside. Exit 0 if all holds, 1 with the first problem otherwise.")
+        { store, server, key, state, samples };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(store) is null) == (result.GetResult(server) is null))
+            {
+                result.AddError("give exactly one of --store and --server.");
+            }
+        });
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var verifier = ReadVerifierKey(parse.GetValue(key)!);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(server) is { } url)
+            {
+                var report = await RemoteVerifier.VerifyAsync(new Uri(url), verifier, parse.GetValue(state), parse.GetValue(samples), cancellation);
+                await output.WriteLineAsync(report);
+                return ExitCodes.Success;
+            }
+
+            var ledgerStore = LedgerStores.Open(parse.GetValue(store)!);
+            await using (ledgerStore)
+            {
+                var result = await LedgerVerifier.VerifyAsync(ledgerStore, verifier, cancellation);
+                if (!result.Ok)
+                {
+                    throw new CommandFailedException($"verification failed: {result.Problem}.");
+                }
+                await output.WriteLineAsync($"ok: {result.Size} entries re-hashed and the tree rebuilt; the signed checkpoint of {result.CheckpointSize} entries holds.");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static NoteVerifier ReadVerifierKey(string value)
+    {
+        var text = !value.Contains('+', StringComparison.Ordinal) && File.Exists(value) ? File.ReadAllText(value) : value;
+        return NoteVerifier.Parse(text);
+    }
+
+    private sealed record InclusionOutput(long LeafIndex, long TreeSize, IReadOnlyList<string> Proof);
+
+    private sealed record ConsistencyOutput(long Size1, long Size2, IReadOnlyList<string> Proof);
+}
+
+/// <summary>A command could not do what it was asked; the message is the one line the user sees.</summary>
+internal sealed class CommandFailedException : Exception
+{
+    public CommandFailedException(string message) : base(message)
+    {
+    }
+
+    public CommandFailedException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    public CommandFailedException()
+    {
+    }
+}

@@ -1,0 +1,214 @@
+using System.Text.Json;
+using Custos.Ledger.Log;
+using Custos.Ledger.Notes;
+using Custos.Ledger.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Custos.Server;
+
+/// <summary>
+/// What the rest of the server uses to put facts into the ledger. An append completes only once
+/// its entry is durable (invariant 1: no decision is answered before its entry is), and fails
+/// — never silently drops — when it cannot be made so.
+/// </summary>
+public interface ILedgerAppender
+{
+    /// <summary>Canonicalises <paramref name="entry"/>, appends it and returns its index once durable.</summary>
+    Task<long> AppendAsync(JsonElement entry, CancellationToken cancellation = default);
+}
+
+/// <summary>
+/// The server's ledger: opened (or, on a first start, created with its signing key) on first use,
+/// like the embedded store, so that a node whose disk is not ready becomes ready later without a
+/// restart. Signs checkpoints on demand, at most once per tree size.
+/// </summary>
+public sealed class ServerLedger : ILedgerAppender, IAsyncDisposable
+{
+    private readonly string _store;
+    private readonly string _keyFile;
+    private readonly string _origin;
+    private readonly ILogger<ServerLedger> _logger;
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private OpenLedger? _open;
+    private SignedCheckpoint? _latest;
+    private bool _disposed;
+
+    public ServerLedger(IOptions<ServerOptions> server, IOptions<LedgerOptions> options, ILogger<ServerLedger> logger)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(options);
+        var dataDirectory = server.Value.DataDirectory;
+        _store = options.Value.ResolveStore(dataDirectory);
+        _keyFile = options.Value.ResolveKeyFile(dataDirectory, _store);
+        _origin = options.Value.Origin;
+        _logger = logger;
+    }
+
+    /// <summary>The open log; throws <see cref="LedgerStoreException"/> with a reason fit for an operator when it cannot be opened.</summary>
+    public async Task<MerkleLog> GetLogAsync(CancellationToken cancellation = default) => (await OpenAsync(cancellation)).Log;
+
+    public async Task<long> AppendAsync(JsonElement entry, CancellationToken cancellation = default)
+    {
+        var log = await GetLogAsync(cancellation);
+        return await log.AppendAsync(entry, cancellation);
+    }
+
+    /// <summary>A signed checkpoint of the latest durable tree head.</summary>
+    public async Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellation = default)
+    {
+        var (log, signer) = await OpenAsync(cancellation);
+        await log.RefreshAsync(cancellation);
+        var latest = Volatile.Read(ref _latest);
+        if (latest is not null && latest.Checkpoint.Size == log.Size)
+        {
+            return latest;
+        }
+        latest = await log.SignCheckpointAsync(signer, cancellation);
+        Volatile.Write(ref _latest, latest);
+        return latest;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Registered under two service types, so the container may call this twice.
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (Volatile.Read(ref _open) is { } open)
+        {
+            // Drains appends already queued: each was promised an answer.
+            await open.Log.DisposeAsync();
+            open.Signer.Dispose();
+        }
+        _opening.Dispose();
+    }
+
+    private async Task<OpenLedger> OpenAsync(CancellationToken cancellation)
+    {
+        if (Volatile.Read(ref _open) is { } open)
+        {
+            return open;
+        }
+        await _opening.WaitAsync(cancellation);
+        try
+        {
+            if (_open is null)
+            {
+                var (log, signer) = await OpenOrCreateAsync(cancellation);
+                Volatile.Write(ref _open, new OpenLedger(log, signer));
+            }
+            return _open!;
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    private sealed record OpenLedger(MerkleLog Log, NoteSigner Signer);
+
+    private async Task<(MerkleLog, NoteSigner)> OpenOrCreateAsync(CancellationToken cancellation)
+    {
+        var isNew = !LedgerStores.IsPostgres(_store) && !File.Exists(_store) && !File.Exists(_keyFile);
+        if (isNew)
+        {
+            var created = await LedgerSetup.CreateAsync(_store, _origin, _keyFile, cancellation: cancellation);
+            _logger.LogInformation("Ledger {Store} created for origin {Origin}; verifier key {VerifierKey}",
+                created.Log.Store.Description, _origin, created.Signer.VerifierKey);
+            return created;
+        }
+
+        var log = await LedgerSetup.OpenAsync(_store, cancellation: cancellation);
+        NoteSigner? signer = null;
+        try
+        {
+            signer = SignerKeyFile.Read(_keyFile);
+            if (log.Origin != _origin)
+            {
+                throw new LedgerStoreException($"the ledger {log.Store.Description} is of origin '{log.Origin}', but the configured origin (Ledger:Origin) is '{_origin}'.");
+            }
+            if (signer.VerifierKey != log.Metadata.VerifierKey)
+            {
+                throw new LedgerStoreException($"the key {_keyFile} is not the key the ledger was created with ({log.Metadata.VerifierKey}).");
+            }
+            _logger.LogInformation("Ledger {Store} open: {Size} entries, verifier key {VerifierKey}", log.Store.Description, log.Size, signer.VerifierKey);
+            return (log, signer);
+        }
+        catch
+        {
+            signer?.Dispose();
+            await log.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>Opens the ledger at start-up so that a problem shows in the log at once; the server stays up and not ready.</summary>
+internal sealed class ServerLedgerStartup(ServerLedger ledger, ILogger<ServerLedgerStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ledger.GetLogAsync(cancellationToken);
+        }
+        catch (LedgerStoreException e)
+        {
+            logger.LogError("Ledger not ready; /readyz fails until it is: {Reason}", e.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// Signs a checkpoint every <see cref="LedgerOptions.CheckpointInterval"/> while the log grows,
+/// so that the store always holds a signed head close to its end: <c>custos ledger verify
+/// --store</c> then checks nearly every entry against a signature, not only against itself.
+/// </summary>
+internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerCheckpointer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ledger.CheckpointAsync(stoppingToken);
+                }
+                catch (LedgerStoreException e)
+                {
+                    logger.LogWarning("Could not sign a ledger checkpoint: {Reason}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping, or the host is torn down after a failed start: nothing to report.
+        }
+    }
+}
+
+/// <summary>Readiness of the ledger store, for <c>/readyz</c>.</summary>
+internal sealed class LedgerHealthCheck(ServerLedger ledger) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var log = await ledger.GetLogAsync(cancellationToken);
+            var size = await log.Store.ReadSizeAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{log.Store.Description}, {size} entries");
+        }
+        catch (LedgerStoreException e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Custos.Testing;
+
+/// <summary>Where the repository and the shared conformance data are, wherever the tests run from.</summary>
+public static class RepositoryPaths
+{
+    /// <summary>The directory holding <c>Custos.slnx</c>, found upwards from the test assembly.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary><c>../shared/conformance</c> beside the repository (design: shared data is never copied in).</summary>
+    public static string Conformance => Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Custos.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No Custos.slnx above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using Custos.Tests.Support;
+
+namespace Custos.Tests.Cli;
+
+/// <summary><c>custos cedar authorize</c> and <c>custos cedar conformance</c>, run as the built executable.</summary>
+public sealed class CedarCommandTests : IDisposable
+{
+    private const string Policies = """
+        permit(principal in Group::"staff", action == Action::"view", resource) when { context.mfa };
+        forbid(principal, action, resource) when { context.country == "XX" };
+        permit(principal, action, resource) when { principal.missing };
+        """;
+
+    private const string Entities = """
+        [{"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": [{"type": "Group", "id": "staff"}]},
+         {"uid": {"type": "Group", "id": "staff"}, "attrs": {}, "parents": []}]
+        """;
+
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Write(string name, string content)
+    {
+        var path = _temp.Combine(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static string RequestJson(string country) => $$$"""
+        {"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
+         "resource": {"type": "Doc", "id": "d"}, "context": {"mfa": true, "country": "{{{country}}}"}}
+        """;
+
+    private Task<ProcessResult> AuthorizeAsync(string? policies = null, string? entities = null, string? request = null) =>
+        CustosProcess.RunAsync([
+            "cedar", "authorize",
+            "--policies", policies ?? Write("policies.cedar", Policies),
+            "--entities", entities ?? Write("entities.json", Entities),
+            "--request", request ?? Write("request.json", RequestJson("FR")),
+        ]);
+
+    [Fact]
+    public async Task Authorize_prints_the_decision_reasons_and_errors_as_json()
+    {
+        var result = await AuthorizeAsync();
+
+        result.ExitCode.ShouldBe(0, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        json.RootElement.GetProperty("decision").GetString().ShouldBe("allow");
+        json.RootElement.GetProperty("reasons").EnumerateArray().Select(e => e.GetString()).ShouldBe(["policy0"]);
+        var error = json.RootElement.GetProperty("errors").EnumerateArray().Single();
+        error.GetProperty("policy").GetString().ShouldBe("policy2");
+        error.GetProperty("message").GetString()!.ShouldContain("missing");
+    }
+
+    [Fact]
+    public async Task Authorize_reports_a_forbid_as_the_reason_of_a_deny()
+    {
+        var result = await AuthorizeAsync(request: Write("xx.json", RequestJson("XX")));
+
+        result.ExitCode.ShouldBe(0, result.StandardError);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        json.RootElement.GetProperty("decision").GetString().ShouldBe("deny");
+        json.RootElement.GetProperty("reasons").EnumerateArray().Select(e => e.GetString()).ShouldBe(["policy1"]);
+    }
+
+    [Theory]
+    [InlineData("policies", "permit(principal, action", "1:25: expected `,`")]
+    [InlineData("policies", "permit(principal, action, resource) when { 1 + };", "expected an expression")]
+    [InlineData("entities", "[{", "invalid JSON")]
+    [InlineData("entities", "[{\"uid\": {\"type\": \"U\", \"id\": \"a\"}, \"attrs\": {\"n\": 1.5}}]", "not an integer")]
+    [InlineData("request", "{\"principal\": {\"type\": \"User\", \"id\": \"alice\"}}", "missing `action`")]
+    public async Task Bad_input_is_one_line_naming_the_file_and_exits_1(string which, string content, string message)
+    {
+        var path = Write($"bad-{which}", content);
+        var result = which switch
+        {
+            "policies" => await AuthorizeAsync(policies: path),
+            "entities" => await AuthorizeAsync(entities: path),
+            _ => await AuthorizeAsync(request: path),
+        };
+
+        result.ExitCode.ShouldBe(1);
+        result.ErrorLines.Length.ShouldBe(1, result.StandardError);
+        result.ErrorLines[0].ShouldStartWith("custos: ");
+        result.ErrorLines[0].ShouldContain(which);
+        result.ErrorLines[0].ShouldContain(message);
+        result.StandardOutput.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_a_runtime_error()
+    {
+        var result = await AuthorizeAsync(policies: _temp.Combine("nowhere.cedar"));
+
+        result.ExitCode.ShouldBe(1);
+        result.ErrorLines.Length.ShouldBe(1, result.StandardError);
+        result.ErrorLines[0].ShouldContain("nowhere.cedar");
+    }
+
+    [Fact]
+    public async Task A_missing_option_is_a_usage_error()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "authorize", "--policies", "p.cedar"]);
+
+        result.ExitCode.ShouldBe(2);
+        result.ErrorLines.Length.ShouldBe(1, result.StandardError);
+        result.ErrorLines[0].ShouldContain("--help");
+    }
+
+    private string WriteConformanceSuite(string secondDecision)
+    {
+        Write("suite/policies.cedar", Policies);
+        Write("suite/entities.json", Entities);
+        Write("suite/tests/one.json", $$"""
+            {"policies": "policies.cedar", "entities": "entities.json", "shouldValidate": false,
+             "requests": [
+               {"description": "alice views", "principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
+                "resource": {"type": "Doc", "id": "d"}, "context": {"mfa": true, "country": "FR"},
+                "decision": "allow", "reason": ["policy0"], "errors": ["policy2"]},
+               {"description": "from XX", "principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
+                "resource": {"type": "Doc", "id": "d"}, "context": {"mfa": true, "country": "XX"},
+                "decision": "{{secondDecision}}", "reason": ["policy1"], "errors": ["policy2"]}
+             ]}
+            """);
+        return _temp.Combine("suite");
+    }
+
+    [Fact]
+    public async Task Conformance_counts_requests_and_exits_0_when_all_pass()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "conformance", WriteConformanceSuite("deny")]);
+
+        result.ExitCode.ShouldBe(0, result.StandardOutput + result.StandardError);
+        result.StandardOutput.TrimEnd().Split('\n')[^1].ShouldBe("2 passed, 0 failed");
+    }
+
+    [Fact]
+    public async Task Conformance_lists_each_failure_and_exits_1()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "conformance", WriteConformanceSuite("allow")]);
+
+        result.ExitCode.ShouldBe(1);
+        var lines = result.StandardOutput.TrimEnd().Split('\n');
+        lines[^1].ShouldBe("1 passed, 1 failed");
+        var failure = lines.Single(l => l.StartsWith("FAIL ", StringComparison.Ordinal));
+        failure.ShouldContain("one.json");
+        failure.ShouldContain("from XX");
+        failure.ShouldContain("expected allow");
+        failure.ShouldContain("got deny");
+    }
+
+    [Fact]
+    public async Task Conformance_of_a_directory_without_tests_is_an_error()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "conformance", _temp.Path]);
+
+        result.ExitCode.ShouldBe(1);
+        result.ErrorLines.Length.ShouldBe(1);
+        result.ErrorLines[0].ShouldContain("no Cedar integration tests");
+    }
+
+    [Fact]
+    public async Task Cedar_commands_have_help()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "authorize", "--help"]);
+
+        result.ExitCode.ShouldBe(0);
+        foreach (var option in new[] { "--policies", "--entities", "--request", "--schema" })
+        {
+            result.StandardOutput.ShouldContain(option);
+        }
+    }
+}

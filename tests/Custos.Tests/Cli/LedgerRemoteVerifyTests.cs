@@ -1,0 +1,87 @@
+using Custos.Ledger.Checkpoints;
+using Custos.Ledger.Notes;
+using Custos.Tests.Support;
+
+namespace Custos.Tests.Cli;
+
+/// <summary>
+/// <c>custos ledger verify --server</c> against a running <c>custos serve</c>: the auditor's
+/// check from outside, which remembers the last checkpoint and catches a server that rewrites
+/// or rolls back its history.
+/// </summary>
+public sealed class LedgerRemoteVerifyTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    [Fact]
+    public async Task An_honest_server_verifies_run_after_run_and_a_forked_or_rolled_back_one_does_not()
+    {
+        var port = CustosProcess.FreePort();
+        var data = _temp.Combine("data");
+        var environment = new Dictionary<string, string> { ["CUSTOS_Ledger__Origin"] = "audit.example/custos" };
+        await using var server = await ServerProcess.StartAsync(port, ["--urls", $"http://127.0.0.1:{port}", "--data", data], environment: environment);
+        var store = Path.Combine(data, "ledger.db");
+        using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(store + ".key", TestContext.Current.CancellationToken));
+        signer.Name.ShouldBe("audit.example/custos");
+        var state = _temp.Combine("auditor", "state.checkpoint");
+        string[] verify = ["verify", "--server", server.BaseAddress.ToString(), "--key", signer.VerifierKey, "--state", state, "--samples", "5"];
+
+        // Entries arrive from another process writing the same ledger; the server catches up.
+        (await LedgerCli.RunWithInputAsync(Lines(0, 20), "append", "--store", store)).ExitCode.ShouldBe(0);
+        var first = await LedgerCli.RunAsync(verify);
+        first.ExitCode.ShouldBe(0, first.StandardError);
+        first.StandardOutput.ShouldContain("checkpoint of 20 entries");
+        first.StandardOutput.ShouldContain("first checkpoint seen");
+
+        (await LedgerCli.RunWithInputAsync(Lines(20, 37), "append", "--store", store)).ExitCode.ShouldBe(0);
+        var second = await LedgerCli.RunAsync(verify);
+        second.ExitCode.ShouldBe(0, second.StandardError);
+        second.StandardOutput.ShouldContain("checkpoint of 37 entries");
+        second.StandardOutput.ShouldContain("consistent with the checkpoint of 20 entries seen before");
+
+        // The auditor remembers a (validly signed) tree of 37 entries that the server's is not an extension of.
+        await File.WriteAllTextAsync(state, new Checkpoint(signer.Name, 30, new byte[32]).Sign(signer), TestContext.Current.CancellationToken);
+        var forked = await LedgerCli.RunAsync(verify);
+        forked.ExitCode.ShouldBe(1);
+        forked.ErrorLines.ShouldHaveSingleItem().ShouldContain("not consistent");
+
+        await File.WriteAllTextAsync(state, new Checkpoint(signer.Name, 99, new byte[32]).Sign(signer), TestContext.Current.CancellationToken);
+        var rolledBack = await LedgerCli.RunAsync(verify);
+        rolledBack.ExitCode.ShouldBe(1);
+        rolledBack.ErrorLines.ShouldHaveSingleItem().ShouldContain("rolled back");
+
+        using var stranger = NoteSigner.Generate("audit.example/custos");
+        var wrongKey = await LedgerCli.RunAsync("verify", "--server", server.BaseAddress.ToString(), "--key", stranger.VerifierKey, "--state", _temp.Combine("other"));
+        wrongKey.ExitCode.ShouldBe(1);
+        wrongKey.ErrorLines.ShouldHaveSingleItem().ShouldContain("does not verify with the key");
+    }
+
+    [Fact]
+    public async Task The_server_signs_checkpoints_of_a_growing_log_by_itself()
+    {
+        var port = CustosProcess.FreePort();
+        var data = _temp.Combine("data");
+        var environment = new Dictionary<string, string> { ["CUSTOS_Ledger__CheckpointInterval"] = "00:00:00.2" };
+        await using var server = await ServerProcess.StartAsync(port, ["--urls", $"http://127.0.0.1:{port}", "--data", data], environment: environment);
+        var store = Path.Combine(data, "ledger.db");
+        using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(store + ".key", TestContext.Current.CancellationToken));
+
+        // Appended by another process that does not hold the key, so it signs nothing itself.
+        (await LedgerCli.RunWithInputAsync(Lines(0, 5), "append", "--store", store, "--key-file", _temp.Combine("no.key"))).ExitCode.ShouldBe(0);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        ProcessResult verify;
+        do
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            verify = await LedgerCli.RunAsync("verify", "--store", store, "--key", signer.VerifierKey);
+            verify.ExitCode.ShouldBe(0, verify.StandardError);
+        }
+        while (!verify.StandardOutput.Contains("checkpoint of 5 entries", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        verify.StandardOutput.ShouldContain("checkpoint of 5 entries");
+    }
+
+    private static string Lines(int from, int to) => string.Join('\n', Enumerable.Range(from, to - from).Select(i => $"{{\"decision\":{i}}}"));
+
+    public void Dispose() => _temp.Dispose();
+}
