@@ -4,7 +4,6 @@ using Custos.Cedar;
 using Custos.Cedar.Evaluation;
 using Custos.Cedar.Syntax;
 using Custos.Formats;
-using Custos.Ledger.Log;
 
 namespace Custos.Access.Decisions;
 
@@ -15,7 +14,7 @@ namespace Custos.Access.Decisions;
 /// </summary>
 public sealed class DecisionPipeline(
     AccessStateHolder state,
-    MerkleLog ledger,
+    IAccessLedger ledger,
     IGrantSource grants,
     TimeProvider time,
     IEnumerable<IDecisionListener> listeners)

@@ -115,7 +115,7 @@ public sealed class AccessPolicies
 
     /// <summary>The text of every file, for <c>GET /v1/policies</c>.</summary>
     public IReadOnlyDictionary<string, string> Files =>
-        JsonSerializer.Deserialize<PolicyDocument>(Document, DocumentJson)!.Files;
+        new SortedDictionary<string, string>(JsonSerializer.Deserialize<PolicyDocument>(Document, DocumentJson)!.Files, StringComparer.Ordinal);
 
     private sealed record PolicyDocument(IDictionary<string, string> Files);
 }

@@ -2,7 +2,6 @@ using Custos.Access.Decisions;
 using Custos.Access.Policies;
 using Custos.Access.Storage;
 using Custos.Formats;
-using Custos.Ledger.Log;
 
 namespace Custos.Access.Projections;
 
@@ -11,7 +10,7 @@ namespace Custos.Access.Projections;
 /// activation entry to the ledger (invariant 7) — only when it differs from the active one, so
 /// restarting with the same files ledgers nothing — and swaps in the new decision state.
 /// </summary>
-public sealed class AccessLoader(AccessStore store, MerkleLog ledger, LedgerProjector projector, AccessStateHolder state, TimeProvider time)
+public sealed class AccessLoader(AccessStore store, IAccessLedger ledger, LedgerProjector projector, AccessStateHolder state, TimeProvider time)
 {
     public const string WorldKind = "world";
 
@@ -41,22 +40,26 @@ public sealed class AccessLoader(AccessStore store, MerkleLog ledger, LedgerProj
         var activePolicies = await store.ActiveAsync(AccessPolicies.DocumentKind, cancellation)
             ?? throw new AccessNotReadyException("no policy set has been loaded");
         var loaded = new AccessState(
-            WorldFile.Read(activeWorld.Content, $"world {activeWorld.Sha256[..12]}"),
+            WorldFile.Read(ContentOf(activeWorld), $"world {activeWorld.Sha256[..12]}"),
             activeWorld.Sha256,
-            AccessPolicies.FromDocument(activePolicies.Content));
+            AccessPolicies.FromDocument(ContentOf(activePolicies)));
         state.Set(loaded);
         return loaded;
     }
 
+    private static byte[] ContentOf(ActiveDocument active) => active.Content
+        ?? throw new AccessNotReadyException($"the active {active.Kind} {active.Sha256[..12]} (ledger entry {active.LedgerIndex}) is not in the store; start with the file it came from");
+
     private async Task ActivateDocumentAsync(string kind, byte[] content, string? source, string by, CancellationToken cancellation)
     {
         var sha256 = AccessStore.Sha256(content);
-        if ((await store.ActiveAsync(kind, cancellation))?.Sha256 == sha256)
-        {
-            return;
-        }
         // Stored before it is ledgered: every activation in the ledger resolves to its content.
         await store.StoreDocumentAsync(kind, content, cancellation);
+        if ((await store.ActiveAsync(kind, cancellation))?.Sha256 == sha256)
+        {
+            // Already active (perhaps only known from the ledger after the store was rebuilt): nothing to ledger.
+            return;
+        }
         await ledger.AppendAsync(ActivationEntry.Serialize(new ActivationEntry
         {
             Kind = kind,

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custos.Access.Storage;
-using Custos.Ledger.Log;
 
 namespace Custos.Access.Projections;
 
@@ -11,7 +10,7 @@ namespace Custos.Access.Projections;
 /// policy set are active, and every decision about each subject. Progress is saved with each
 /// batch, so after a crash it resumes where it stopped; from an empty store it rebuilds all.
 /// </summary>
-public sealed class LedgerProjector(MerkleLog ledger, AccessStore store)
+public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store) : IDisposable
 {
     public const string Name = "access";
 
@@ -26,7 +25,7 @@ public sealed class LedgerProjector(MerkleLog ledger, AccessStore store)
         try
         {
             var next = await store.ProjectionNextIndexAsync(Name, cancellation);
-            var size = ledger.Size;
+            var size = await ledger.SizeAsync(cancellation);
             while (next < size)
             {
                 var end = Math.Min(size, next + BatchSize);
@@ -48,6 +47,8 @@ public sealed class LedgerProjector(MerkleLog ledger, AccessStore store)
             _gate.Release();
         }
     }
+
+    public void Dispose() => _gate.Dispose();
 
     /// <summary>What one ledger entry changes in the projections, if anything.</summary>
     internal static ProjectionChange? Change(long index, byte[] entry)

@@ -8,8 +8,8 @@ namespace Custos.Access.Reports;
 /// <summary>
 /// What a data subject may know of the reads of their data: when, by which role and department
 /// (never which person), what, with what effect, for which purpose and case, and where in the
-/// ledger to verify it. Reads under a case whose disclosure date has not come are withheld and
-/// only counted, so that an investigation is not tipped off.
+/// ledger to verify it. Reads under a case that names the subject and whose disclosure date has
+/// not come are withheld and only counted, so that an investigation is not tipped off.
 /// </summary>
 public sealed record AccessReport(string Subject, IReadOnlyList<AccessReportLine> Reads, int Withheld, DateTimeOffset GeneratedAt)
 {
@@ -28,7 +28,8 @@ public sealed record AccessReport(string Subject, IReadOnlyList<AccessReportLine
         {
             var entry = JsonNode.Parse(text)!.AsObject();
             var caseId = (string?)entry["case"];
-            if (caseId is not null && directory.Case(caseId)?.DiscloseAfter is { } discloseAfter && discloseAfter > now)
+            // Withheld only when the case names this subject: a case cannot hide reads of people it is not about.
+            if (caseId is not null && directory.Case(caseId) is { DiscloseAfter: { } discloseAfter } @case && discloseAfter > now && @case.Subjects.Contains(subject))
             {
                 withheld++;
                 continue;

@@ -87,7 +87,7 @@ public abstract class AccessStoreTests : IAsyncLifetime
 
         var active = (await store.ActiveAsync("world", Cancel))!;
         (active.Sha256, active.LedgerIndex, active.ActivatedBy, active.ActivatedAt).ShouldBe((v2, 9L, "staff:sam", at.AddHours(1)));
-        Encoding.UTF8.GetString(active.Content).ShouldBe("two");
+        Encoding.UTF8.GetString(active.Content!).ShouldBe("two");
         (await store.ProjectionNextIndexAsync("state", Cancel)).ShouldBe(10);
         (await store.ActiveAsync("policy-set", Cancel)).ShouldBeNull();
     }
@@ -114,7 +114,7 @@ public abstract class AccessStoreTests : IAsyncLifetime
 
 public sealed class SqliteAccessStoreTests : AccessStoreTests
 {
-    private readonly Support.TempDirectory _temp = new();
+    private readonly TempDirectory _temp = new();
 
     private string DatabasePath => _temp.Combine("data", "custos.db");
 
