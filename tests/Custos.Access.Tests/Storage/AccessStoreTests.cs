@@ -183,3 +183,31 @@ public sealed class SqliteAccessStoreTests : AccessStoreTests
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }
+
+/// <summary>The same suite on PostgreSQL: a private server started for the test run, a fresh schema per test.</summary>
+public sealed class PostgresAccessStoreTests(PostgresDatabase database) : AccessStoreTests, IClassFixture<PostgresDatabase>
+{
+    private string? _connection;
+
+    protected override AccessStore OpenStore() => new PostgresAccessStore(_connection ?? throw new InvalidOperationException("not initialized"));
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _connection = await database.CreateSchemaAsync();
+    }
+
+    [Fact]
+    public void A_postgres_url_becomes_a_connection_string()
+    {
+        var connection = PostgresAccessStore.ToConnectionString("postgres://custos:s%40cret@db.internal:6543/custos?Search%20Path=audit");
+
+        connection.ShouldContain("Host=db.internal");
+        connection.ShouldContain("Port=6543");
+        connection.ShouldContain("Database=custos");
+        connection.ShouldContain("Username=custos");
+        connection.ShouldContain("Password=s@cret");
+        connection.ShouldContain("Search Path=audit");
+        AccessStore.Open("postgres://x@h/d").ShouldBeOfType<PostgresAccessStore>().Location.ShouldBe("PostgreSQL h:5432/d");
+    }
+}
