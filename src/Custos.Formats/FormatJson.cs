@@ -82,7 +82,7 @@ public static class FormatJson
     };
 
     /// <summary>RFC 3339 with an explicit offset on read; always UTC with "Z" on write.</summary>
-    private sealed class Rfc3339UtcConverter : JsonConverter<DateTimeOffset>
+    public sealed class Rfc3339UtcConverter : JsonConverter<DateTimeOffset>
     {
         private static readonly string[] Formats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
 

@@ -9,6 +9,12 @@ public static class RepositoryPaths
     /// <summary><c>../shared/conformance</c> beside the repository (design: shared data is never copied in).</summary>
     public static string Conformance => Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
 
+    /// <summary>The demo world of the design's incident.</summary>
+    public static string IncidentWorld => Path.Combine(Root, "samples", "incident", "world.json");
+
+    /// <summary>The demo's policy set.</summary>
+    public static string IncidentPolicies => Path.Combine(Root, "samples", "incident", "policies");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

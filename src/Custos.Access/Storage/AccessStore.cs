@@ -105,7 +105,7 @@ public abstract class AccessStore : IAsyncDisposable
         await using var connection = await OpenAsync(create: false, cancellation);
         await using var command = connection.Command("""
             SELECT a.sha256, a.ledger_index, a.activated_at, a.activated_by, d.content
-            FROM active_documents a JOIN documents d ON d.sha256 = a.sha256
+            FROM active_documents a LEFT JOIN documents d ON d.sha256 = a.sha256
             WHERE a.kind = @k
             """, null, ("@k", kind));
         await using var reader = await command.ExecuteReaderAsync(cancellation);
@@ -113,7 +113,8 @@ public abstract class AccessStore : IAsyncDisposable
         {
             return null;
         }
-        return new ActiveDocument(kind, reader.GetString(0), reader.GetInt64(1), Dialect.ReadTime(reader, 2), reader.GetString(3), (byte[])reader.GetValue(4));
+        return new ActiveDocument(kind, reader.GetString(0), reader.GetInt64(1), Dialect.ReadTime(reader, 2), reader.GetString(3),
+            reader.IsDBNull(4) ? null : (byte[])reader.GetValue(4));
     }
 
     /// <summary>The next ledger index a projection will read (0 when it has read nothing).</summary>
@@ -215,8 +216,11 @@ public abstract class AccessStore : IAsyncDisposable
 /// <summary>What a ready store is.</summary>
 public sealed record StoreInfo(string Location, int SchemaVersion, string StoreId);
 
-/// <summary>The document of a kind the ledger last activated.</summary>
-public sealed record ActiveDocument(string Kind, string Sha256, long LedgerIndex, DateTimeOffset ActivatedAt, string ActivatedBy, byte[] Content);
+/// <summary>
+/// The document of a kind the ledger last activated; <see cref="Content"/> is null when the
+/// store was rebuilt from the ledger and the document itself has not been given back yet.
+/// </summary>
+public sealed record ActiveDocument(string Kind, string Sha256, long LedgerIndex, DateTimeOffset ActivatedAt, string ActivatedBy, byte[]? Content);
 
 /// <summary>A change a ledger entry makes to the projections.</summary>
 public abstract record ProjectionChange

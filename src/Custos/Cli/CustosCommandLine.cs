@@ -25,6 +25,7 @@ public static class CustosCommandLine
             ServeCommand.Create(),
             TokenCommand.Create(),
             CedarCommand.Create(),
+            DemoCommand.Create(),
             LedgerCommand.Create(),
             VersionCommand.Create(),
         };

@@ -221,18 +221,7 @@ internal static class LedgerCommand
     private static Command Verify()
     {
         var store = StoreOption(required: false);
-        var server = new Option<string>("--server")
-        {
-            Description = "Verify a running server from outside instead: its checkpoint, consistency with the last one seen, and random entries.",
-        };
-        server.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token]
-                && (!Uri.TryCreate(token.Value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
-            {
-                result.AddError("--server must be an http:// or https:// URL.");
-            }
-        });
+        var server = ServerOption.Create("Verify a running server from outside instead: its checkpoint, consistency with the last one seen, and random entries.");
         var key = new Option<string>("--key")
         {
             Description = "The verifier key, name+hexid+base64key (or a file holding it).",
@@ -283,7 +272,7 @@ internal static class LedgerCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(server) is { } url)
             {
-                var report = await RemoteVerifier.VerifyAsync(new Uri(url), verifier, parse.GetValue(state), parse.GetValue(samples), cancellation);
+                var report = await RemoteVerifier.VerifyAsync(url, verifier, parse.GetValue(state), parse.GetValue(samples), cancellation);
                 await output.WriteLineAsync(report);
                 return ExitCodes.Success;
             }

@@ -32,14 +32,28 @@ internal static class ServeCommand
         };
         config.AcceptExistingOnly();
 
-        var command = new Command("serve", "Run the Custos server.") { urls, data, config };
+        var world = new Option<FileInfo>("--world")
+        {
+            Description = "The world to load (default: the demo world of samples/incident).",
+        };
+        world.AcceptExistingOnly();
+
+        var policies = new Option<DirectoryInfo>("--policies")
+        {
+            Description = "A directory of *.cedar policies to load (default: the demo's).",
+        };
+        policies.AcceptExistingOnly();
+
+        var command = new Command("serve", "Run the Custos server.") { urls, data, config, world, policies };
         command.SetAction(async (parse, cancellation) =>
         {
             var arguments = new ServeArguments(
                 Urls: parse.GetValue(urls),
                 DataDirectory: parse.GetValue(data),
                 ConfigFile: parse.GetValue(config)?.FullName,
-                Verbose: parse.GetValue(CustosCommandLine.Verbose));
+                Verbose: parse.GetValue(CustosCommandLine.Verbose),
+                World: parse.GetValue(world)?.FullName,
+                Policies: parse.GetValue(policies)?.FullName);
             using var host = CustosServer.CreateHostBuilder(arguments).Build();
             await host.RunAsync(cancellation);
             return ExitCodes.Success;

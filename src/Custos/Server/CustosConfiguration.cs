@@ -18,6 +18,8 @@ public static class CustosConfiguration
     {
         [nameof(ServerOptions.Urls)] = ServerOptions.DefaultUrls,
         [nameof(ServerOptions.Data)] = ServerOptions.DefaultDataDirectory,
+        [nameof(ServerOptions.World)] = ServerOptions.DefaultWorld,
+        [nameof(ServerOptions.Policies)] = ServerOptions.DefaultPolicies,
     };
 
     public static IConfigurationBuilder AddCustosSources(this IConfigurationBuilder builder, ServeArguments arguments)

@@ -1,4 +1,5 @@
 using Custos.Server.Authentication;
+using Custos.Access;
 using Custos.Access.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -85,6 +86,7 @@ public static class CustosServer
         {
             // The exchange formats of Custos (formats.md) are snake_case; the API speaks the same.
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.Converters.Add(new Formats.FormatJson.Rfc3339UtcConverter());
         });
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
@@ -104,13 +106,14 @@ public static class CustosServer
             .Validate(o => o.CheckpointInterval > TimeSpan.Zero, "Ledger:CheckpointInterval must be positive (for example 00:00:10).")
             .ValidateOnStart();
         services.AddSingleton<ServerLedger>();
-        services.AddSingleton<ILedgerAppender>(provider => provider.GetRequiredService<ServerLedger>());
+        services.AddSingleton<IAccessLedger>(provider => provider.GetRequiredService<ServerLedger>());
         services.AddHostedService<ServerLedgerStartup>();
         services.AddHostedService<LedgerCheckpointer>();
 
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store")
             .AddCheck<LedgerHealthCheck>("ledger");
+        services.AddCustosAccess();
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -125,6 +128,9 @@ public static class CustosServer
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapHealthEndpoints();
+            endpoints.MapDecisionEndpoints();
+            endpoints.MapSubjectEndpoints();
+            endpoints.MapPolicyEndpoints();
             endpoints.MapLedgerEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));

@@ -8,7 +8,9 @@ public sealed record ServeArguments(
     string? Urls = null,
     string? DataDirectory = null,
     string? ConfigFile = null,
-    bool Verbose = false)
+    bool Verbose = false,
+    string? World = null,
+    string? Policies = null)
 {
     internal IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
     {
@@ -19,6 +21,14 @@ public sealed record ServeArguments(
         if (DataDirectory is not null)
         {
             yield return new(nameof(ServerOptions.Data), DataDirectory);
+        }
+        if (World is not null)
+        {
+            yield return new(nameof(ServerOptions.World), World);
+        }
+        if (Policies is not null)
+        {
+            yield return new(nameof(ServerOptions.Policies), Policies);
         }
         if (Verbose)
         {

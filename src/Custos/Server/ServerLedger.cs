@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Custos.Access;
 using Custos.Ledger.Log;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Storage;
@@ -8,22 +8,11 @@ using Microsoft.Extensions.Options;
 namespace Custos.Server;
 
 /// <summary>
-/// What the rest of the server uses to put facts into the ledger. An append completes only once
-/// its entry is durable (invariant 1: no decision is answered before its entry is), and fails
-/// — never silently drops — when it cannot be made so.
-/// </summary>
-public interface ILedgerAppender
-{
-    /// <summary>Canonicalises <paramref name="entry"/>, appends it and returns its index once durable.</summary>
-    Task<long> AppendAsync(JsonElement entry, CancellationToken cancellation = default);
-}
-
-/// <summary>
 /// The server's ledger: opened (or, on a first start, created with its signing key) on first use,
 /// like the embedded store, so that a node whose disk is not ready becomes ready later without a
 /// restart. Signs checkpoints on demand, at most once per tree size.
 /// </summary>
-public sealed class ServerLedger : ILedgerAppender, IAsyncDisposable
+public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
 {
     private readonly string _store;
     private readonly string _keyFile;
@@ -48,11 +37,20 @@ public sealed class ServerLedger : ILedgerAppender, IAsyncDisposable
     /// <summary>The open log; throws <see cref="LedgerStoreException"/> with a reason fit for an operator when it cannot be opened.</summary>
     public async Task<MerkleLog> GetLogAsync(CancellationToken cancellation = default) => (await OpenAsync(cancellation)).Log;
 
-    public async Task<long> AppendAsync(JsonElement entry, CancellationToken cancellation = default)
+    /// <summary>
+    /// Appends once durable (invariant 1: no decision is answered before its entry is); fails —
+    /// never silently drops — when the entry cannot be made so.
+    /// </summary>
+    public async Task<long> AppendAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellation = default)
     {
         var log = await GetLogAsync(cancellation);
         return await log.AppendAsync(entry, cancellation);
     }
+
+    public async Task<long> SizeAsync(CancellationToken cancellation = default) => (await GetLogAsync(cancellation)).Size;
+
+    public async Task<byte[]> ReadEntryAsync(long index, CancellationToken cancellation = default) =>
+        await (await GetLogAsync(cancellation)).ReadEntryAsync(index, cancellation);
 
     /// <summary>A signed checkpoint of the latest durable tree head.</summary>
     public async Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellation = default)

@@ -24,6 +24,16 @@ public sealed class ServerOptions
     /// </summary>
     public string? Store { get; set; }
 
+    /// <summary>The world to load (<c>world.json</c>); by default the demo world shipped beside the binary.</summary>
+    public string World { get; set; } = DefaultWorld;
+
+    /// <summary>The directory of <c>*.cedar</c> policies to load; by default the demo's.</summary>
+    public string Policies { get; set; } = DefaultPolicies;
+
+    public static string DefaultWorld => Path.Combine(AppContext.BaseDirectory, "samples", "incident", "world.json");
+
+    public static string DefaultPolicies => Path.Combine(AppContext.BaseDirectory, "samples", "incident", "policies");
+
     public string StoreLocation => string.IsNullOrWhiteSpace(Store) ? Path.Combine(DataDirectory, "custos.db") : Store;
 
     /// <summary>Null when every address is an absolute http or https URL, otherwise what is wrong.</summary>

@@ -5,7 +5,7 @@ namespace Custos.Access.Tests.Domain;
 
 public sealed class AccessDirectoryTests
 {
-    private static readonly AccessDirectory Incident = new(Repository.LoadIncidentWorld());
+    private static readonly AccessDirectory Incident = new(WorldFile.Read(RepositoryPaths.IncidentWorld));
 
     [Fact]
     public void The_incident_world_tells_the_story_of_the_design()

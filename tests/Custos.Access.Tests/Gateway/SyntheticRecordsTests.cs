@@ -7,7 +7,7 @@ namespace Custos.Access.Tests.Gateway;
 
 public sealed class SyntheticRecordsTests
 {
-    private static readonly AccessDirectory Incident = new(Repository.LoadIncidentWorld());
+    private static readonly AccessDirectory Incident = new(WorldFile.Read(RepositoryPaths.IncidentWorld));
 
     [Fact]
     public void A_subjects_record_is_the_same_every_time()

@@ -87,7 +87,7 @@ public abstract class AccessStoreTests : IAsyncLifetime
 
         var active = (await store.ActiveAsync("world", Cancel))!;
         (active.Sha256, active.LedgerIndex, active.ActivatedBy, active.ActivatedAt).ShouldBe((v2, 9L, "staff:sam", at.AddHours(1)));
-        Encoding.UTF8.GetString(active.Content).ShouldBe("two");
+        Encoding.UTF8.GetString(active.Content!).ShouldBe("two");
         (await store.ProjectionNextIndexAsync("state", Cancel)).ShouldBe(10);
         (await store.ActiveAsync("policy-set", Cancel)).ShouldBeNull();
     }
@@ -114,7 +114,7 @@ public abstract class AccessStoreTests : IAsyncLifetime
 
 public sealed class SqliteAccessStoreTests : AccessStoreTests
 {
-    private readonly Support.TempDirectory _temp = new();
+    private readonly TempDirectory _temp = new();
 
     private string DatabasePath => _temp.Combine("data", "custos.db");
 
@@ -181,5 +181,33 @@ public sealed class SqliteAccessStoreTests : AccessStoreTests
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+}
+
+/// <summary>The same suite on PostgreSQL: a private server started for the test run, a fresh schema per test.</summary>
+public sealed class PostgresAccessStoreTests(PostgresDatabase database) : AccessStoreTests, IClassFixture<PostgresDatabase>
+{
+    private string? _connection;
+
+    protected override AccessStore OpenStore() => new PostgresAccessStore(_connection ?? throw new InvalidOperationException("not initialized"));
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _connection = await database.CreateSchemaAsync();
+    }
+
+    [Fact]
+    public void A_postgres_url_becomes_a_connection_string()
+    {
+        var connection = PostgresAccessStore.ToConnectionString("postgres://custos:s%40cret@db.internal:6543/custos?Search%20Path=audit");
+
+        connection.ShouldContain("Host=db.internal");
+        connection.ShouldContain("Port=6543");
+        connection.ShouldContain("Database=custos");
+        connection.ShouldContain("Username=custos");
+        connection.ShouldContain("Password=s@cret");
+        connection.ShouldContain("Search Path=audit");
+        AccessStore.Open("postgres://x@h/d").ShouldBeOfType<PostgresAccessStore>().Location.ShouldBe("PostgreSQL h:5432/d");
     }
 }

@@ -30,17 +30,17 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
         (await LedgerCli.RunWithInputAsync(Lines(0, 20), "append", "--store", store)).ExitCode.ShouldBe(0);
         var first = await LedgerCli.RunAsync(verify);
         first.ExitCode.ShouldBe(0, first.StandardError);
-        first.StandardOutput.ShouldContain("checkpoint of 20 entries");
+        first.StandardOutput.ShouldContain($"checkpoint of {LoadedAtStart + 20} entries");
         first.StandardOutput.ShouldContain("first checkpoint seen");
 
         (await LedgerCli.RunWithInputAsync(Lines(20, 37), "append", "--store", store)).ExitCode.ShouldBe(0);
         var second = await LedgerCli.RunAsync(verify);
         second.ExitCode.ShouldBe(0, second.StandardError);
-        second.StandardOutput.ShouldContain("checkpoint of 37 entries");
-        second.StandardOutput.ShouldContain("consistent with the checkpoint of 20 entries seen before");
+        second.StandardOutput.ShouldContain($"checkpoint of {LoadedAtStart + 37} entries");
+        second.StandardOutput.ShouldContain($"consistent with the checkpoint of {LoadedAtStart + 20} entries seen before");
 
         // The auditor remembers a (validly signed) tree of 37 entries that the server's is not an extension of.
-        await File.WriteAllTextAsync(state, new Checkpoint(signer.Name, 30, new byte[32]).Sign(signer), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(state, new Checkpoint(signer.Name, LoadedAtStart + 30, new byte[32]).Sign(signer), TestContext.Current.CancellationToken);
         var forked = await LedgerCli.RunAsync(verify);
         forked.ExitCode.ShouldBe(1);
         forked.ErrorLines.ShouldHaveSingleItem().ShouldContain("not consistent");
@@ -77,9 +77,12 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
             verify = await LedgerCli.RunAsync("verify", "--store", store, "--key", signer.VerifierKey);
             verify.ExitCode.ShouldBe(0, verify.StandardError);
         }
-        while (!verify.StandardOutput.Contains("checkpoint of 5 entries", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
-        verify.StandardOutput.ShouldContain("checkpoint of 5 entries");
+        while (!verify.StandardOutput.Contains($"checkpoint of {LoadedAtStart + 5} entries", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        verify.StandardOutput.ShouldContain($"checkpoint of {LoadedAtStart + 5} entries");
     }
+
+    /// <summary>A server ledgers the world and the policy set it loads before anything else.</summary>
+    private const int LoadedAtStart = 2;
 
     private static string Lines(int from, int to) => string.Join('\n', Enumerable.Range(from, to - from).Select(i => $"{{\"decision\":{i}}}"));
 

@@ -1,3 +1,4 @@
+using Custos.Access;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -35,8 +36,10 @@ public sealed class LedgerApiTests
         using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(keyFile, Cancel));
         signer.Name.ShouldBe(LedgerOptions.DefaultOrigin);
         var checkpoint = Checkpoint.Open(await response.Content.ReadAsStringAsync(Cancel), signer.Verifier);
-        checkpoint.Size.ShouldBe(0);
-        checkpoint.RootHash.ShouldBe(Rfc9162.EmptyRoot);
+        // A fresh server has ledgered only the world and the policy set it loaded.
+        var log = await app.Services.GetRequiredService<ServerLedger>().GetLogAsync(Cancel);
+        checkpoint.Size.ShouldBe(log.Size);
+        checkpoint.RootHash.ShouldBe(await log.RootAsync(log.Size, Cancel));
     }
 
     [Fact]
@@ -44,60 +47,64 @@ public sealed class LedgerApiTests
     {
         using var app = new CustosApp();
         using var client = app.CreateClient();
-        var appender = app.Services.GetRequiredService<ILedgerAppender>();
+        var appender = app.Services.GetRequiredService<IAccessLedger>();
         var entries = new List<byte[]>();
+        // The server ledgers its world and policies at start-up; these come after.
+        var start = await appender.SizeAsync(Cancel);
         for (var i = 0; i < 13; i++)
         {
-            using var entry = JsonDocument.Parse($$"""{"kind":"decision","n":{{i}},"subject":"user:{{1000 + i}}"}""");
-            (await appender.AppendAsync(entry.RootElement, Cancel)).ShouldBe(i);
-            entries.Add(Encoding.UTF8.GetBytes($$"""{"kind":"decision","n":{{i}},"subject":"user:{{1000 + i}}"}"""));
+            var entry = Encoding.UTF8.GetBytes($$"""{"kind":"decision","n":{{i}},"subject":"user:{{1000 + i}}"}""");
+            (await appender.AppendAsync(entry, Cancel)).ShouldBe(start + i);
+            entries.Add(entry);
         }
         using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "ledger.db.key"), Cancel));
 
         var checkpoint = Checkpoint.Open(await client.GetStringAsync(new Uri("/v1/ledger/checkpoint", UriKind.Relative), Cancel), signer.Verifier);
-        checkpoint.Size.ShouldBe(13);
+        var size = (ulong)(start + 13);
+        ((ulong)checkpoint.Size).ShouldBe(size);
 
-        using var entryResponse = await client.GetAsync(new Uri("/v1/ledger/entries/7", UriKind.Relative), Cancel);
+        var seventh = (ulong)(start + 7);
+        using var entryResponse = await client.GetAsync(new Uri($"/v1/ledger/entries/{seventh}", UriKind.Relative), Cancel);
         entryResponse.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         (await entryResponse.Content.ReadAsByteArrayAsync(Cancel)).ShouldBe(entries[7]);
 
-        var inclusion = await client.GetFromJsonAsync<JsonElement>(new Uri("/v1/ledger/proofs/inclusion?index=7&size=13", UriKind.Relative), Cancel);
-        inclusion.GetProperty("leaf_index").GetInt64().ShouldBe(7);
-        inclusion.GetProperty("tree_size").GetInt64().ShouldBe(13);
-        ProofVerifier.VerifyInclusion(7, 13, Rfc9162.HashLeaf(entries[7]), Hashes(inclusion), checkpoint.RootHash);
+        var inclusion = await client.GetFromJsonAsync<JsonElement>(new Uri($"/v1/ledger/proofs/inclusion?index={seventh}&size={size}", UriKind.Relative), Cancel);
+        inclusion.GetProperty("leaf_index").GetUInt64().ShouldBe(seventh);
+        inclusion.GetProperty("tree_size").GetUInt64().ShouldBe(size);
+        ProofVerifier.VerifyInclusion(seventh, size, Rfc9162.HashLeaf(entries[7]), Hashes(inclusion), checkpoint.RootHash);
 
-        var older = await client.GetFromJsonAsync<JsonElement>(new Uri("/v1/ledger/proofs/inclusion?index=2&size=6", UriKind.Relative), Cancel);
-        var root6 = ProofVerifier.RootFromInclusionProof(2, 6, Rfc9162.HashLeaf(entries[2]), Hashes(older));
-        var consistency = await client.GetFromJsonAsync<JsonElement>(new Uri("/v1/ledger/proofs/consistency?from=6&to=13", UriKind.Relative), Cancel);
-        consistency.GetProperty("size1").GetInt64().ShouldBe(6);
-        consistency.GetProperty("size2").GetInt64().ShouldBe(13);
-        ProofVerifier.VerifyConsistency(6, 13, root6, checkpoint.RootHash, Hashes(consistency));
+        var olderSize = (ulong)(start + 6);
+        var older = await client.GetFromJsonAsync<JsonElement>(new Uri($"/v1/ledger/proofs/inclusion?index={start + 2}&size={olderSize}", UriKind.Relative), Cancel);
+        var olderRoot = ProofVerifier.RootFromInclusionProof((ulong)(start + 2), olderSize, Rfc9162.HashLeaf(entries[2]), Hashes(older));
+        var consistency = await client.GetFromJsonAsync<JsonElement>(new Uri($"/v1/ledger/proofs/consistency?from={olderSize}&to={size}", UriKind.Relative), Cancel);
+        consistency.GetProperty("size1").GetUInt64().ShouldBe(olderSize);
+        consistency.GetProperty("size2").GetUInt64().ShouldBe(size);
+        ProofVerifier.VerifyConsistency(olderSize, size, olderRoot, checkpoint.RootHash, Hashes(consistency));
 
-        var latest = await client.GetFromJsonAsync<JsonElement>(new Uri("/v1/ledger/proofs/consistency?from=6", UriKind.Relative), Cancel);
-        latest.GetProperty("size2").GetInt64().ShouldBe(13);
+        var latest = await client.GetFromJsonAsync<JsonElement>(new Uri($"/v1/ledger/proofs/consistency?from={olderSize}", UriKind.Relative), Cancel);
+        latest.GetProperty("size2").GetUInt64().ShouldBe(size);
     }
 
     [Theory]
     [InlineData("/v1/ledger/entries/abc", 400)]
     [InlineData("/v1/ledger/entries/-1", 400)]
-    [InlineData("/v1/ledger/entries/3", 404)]
+    [InlineData("/v1/ledger/entries/3000", 404)]
     [InlineData("/v1/ledger/proofs/inclusion?index=3&size=2", 400)]
-    [InlineData("/v1/ledger/proofs/inclusion?index=1&size=9", 404)]
+    [InlineData("/v1/ledger/proofs/inclusion?index=1&size=9000", 404)]
     [InlineData("/v1/ledger/proofs/inclusion?size=2", 400)]
     [InlineData("/v1/ledger/proofs/inclusion?index=x", 400)]
     [InlineData("/v1/ledger/proofs/consistency?from=3&to=2", 400)]
     [InlineData("/v1/ledger/proofs/consistency?from=0&to=2", 400)]
-    [InlineData("/v1/ledger/proofs/consistency?from=1&to=99", 404)]
+    [InlineData("/v1/ledger/proofs/consistency?from=1&to=9999", 404)]
     [InlineData("/v1/ledger/proofs/consistency", 400)]
     public async Task Bad_requests_are_problems(string path, int status)
     {
         using var app = new CustosApp();
         using var client = app.CreateClient();
-        var appender = app.Services.GetRequiredService<ILedgerAppender>();
+        var appender = app.Services.GetRequiredService<IAccessLedger>();
         for (var i = 0; i < 3; i++)
         {
-            using var entry = JsonDocument.Parse($"[{i}]");
-            await appender.AppendAsync(entry.RootElement, Cancel);
+            await appender.AppendAsync(Encoding.UTF8.GetBytes($"[{i}]"), Cancel);
         }
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative), Cancel);
@@ -126,13 +133,14 @@ public sealed class LedgerApiTests
     public async Task An_entry_that_is_not_i_json_is_refused_and_appends_nothing()
     {
         using var app = new CustosApp();
-        var appender = app.Services.GetRequiredService<ILedgerAppender>();
-        using var duplicate = JsonDocument.Parse("""{"a":1,"a":2}""");
-
-        await Should.ThrowAsync<Custos.Ledger.Json.CanonicalJsonException>(() => appender.AppendAsync(duplicate.RootElement, Cancel));
-
+        var appender = app.Services.GetRequiredService<IAccessLedger>();
+        var duplicate = """{"a":1,"a":2}"""u8.ToArray();
         var log = await app.Services.GetRequiredService<ServerLedger>().GetLogAsync(Cancel);
-        log.Size.ShouldBe(0);
+        var before = log.Size;
+
+        await Should.ThrowAsync<Custos.Ledger.Json.CanonicalJsonException>(() => appender.AppendAsync(duplicate, Cancel));
+
+        log.Size.ShouldBe(before);
     }
 
     private static List<byte[]> Hashes(JsonElement proof) => [.. proof.GetProperty("proof").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!))];

@@ -31,7 +31,7 @@ internal static class AuthenticationSetup
                 // Resolved per token, not when the options are built: a request without a token, or a
                 // node whose data directory is not there yet, never needs the key.
                 jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => [localKey.Key];
-                jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256];
+                jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             });
         return services;
     }
@@ -40,7 +40,7 @@ internal static class AuthenticationSetup
 /// <summary>The node's signing key, loaded (or created) on first use and kept once loaded.</summary>
 internal sealed class LocalSigningKeyProvider(string dataDirectory)
 {
-    private ECDsaSecurityKey? _key;
+    private SymmetricSecurityKey? _key;
 
-    public ECDsaSecurityKey Key => _key ??= LocalSigningKey.LoadOrCreate(dataDirectory);
+    public SymmetricSecurityKey Key => _key ??= LocalSigningKey.LoadOrCreate(dataDirectory);
 }

@@ -7,7 +7,7 @@ namespace Custos.Server.Authentication;
 /// <summary>Mints tokens with the node's own key, for local use and tests.</summary>
 public static class LocalTokens
 {
-    public static string Mint(ECDsaSecurityKey key, string identity, string? location, TimeSpan lifetime, TimeProvider? time = null)
+    public static string Mint(SymmetricSecurityKey key, string identity, string? location, TimeSpan lifetime, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);
@@ -25,7 +25,7 @@ public static class LocalTokens
             IssuedAt = now,
             NotBefore = now,
             Expires = now + lifetime,
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }
 }

@@ -8,7 +8,7 @@ CREATE TABLE documents (
 
 CREATE TABLE active_documents (
     kind         TEXT PRIMARY KEY NOT NULL,
-    sha256       TEXT NOT NULL REFERENCES documents (sha256),
+    sha256       TEXT NOT NULL,
     ledger_index BIGINT NOT NULL,
     activated_at TIMESTAMPTZ NOT NULL,
     activated_by TEXT NOT NULL

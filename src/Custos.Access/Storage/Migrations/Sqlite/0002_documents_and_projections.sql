@@ -7,10 +7,11 @@ CREATE TABLE documents (
     stored_at TEXT NOT NULL
 );
 
--- The active document of each kind: a projection of the ledger's activation entries.
+-- The active document of each kind: a projection of the ledger's activation entries. No foreign
+-- key: a store rebuilt from the ledger knows which document is active before it has its content.
 CREATE TABLE active_documents (
     kind         TEXT PRIMARY KEY NOT NULL,
-    sha256       TEXT NOT NULL REFERENCES documents (sha256),
+    sha256       TEXT NOT NULL,
     ledger_index INTEGER NOT NULL,
     activated_at TEXT NOT NULL,
     activated_by TEXT NOT NULL

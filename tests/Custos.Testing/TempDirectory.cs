@@ -1,4 +1,4 @@
-namespace Custos.Access.Tests.Support;
+namespace Custos.Testing;
 
 /// <summary>A fresh directory under the system temp directory, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable

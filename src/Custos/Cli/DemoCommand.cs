@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Custos.Ledger.Notes;
+using Custos.Server;
+using Custos.Server.Authentication;
+using Spectre.Console;
+
+namespace Custos.Cli;
+
+/// <summary>
+/// <c>custos demo incident</c>: replays the reads of the design's incident — internal auditors
+/// pulling two journalists' IP addresses and their contacts', from the US and from China —
+/// against a running server, shows what Custos decided and why, then verifies the ledger as an
+/// outside auditor would.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>One read of the story: who, from where, whose data, under what.</summary>
+    internal sealed record StoryRead(string Reader, string Location, string Subject, string Who, string[] Categories, string Purpose, string? Case);
+
+    internal static readonly StoryRead[] Incident =
+    [
+        new("staff:mason", "US", "user:10042", "journalist", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:harper", "US", "user:10043", "journalist", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:wei", "CN", "user:10042", "journalist", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:chen", "CN", "user:10043", "journalist", ["network.ip_address", "profile.basic"], "internal-audit", "case:IA-7"),
+        new("staff:wei", "CN", "user:10077", "journalist's contact", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:mason", "US", "user:10078", "journalist's contact", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:harper", "US", "user:10079", "journalist's contact (IE)", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:chen", "CN", "user:10080", "journalist's contact", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        new("staff:wei", "CN", "user:10042", "journalist, no case", ["network.ip_address"], "internal-audit", null),
+        new("staff:mason", "US", "user:90011", "employee on the audit case", ["network.ip_address"], "internal-audit", "case:IA-7"),
+        // For contrast, what a legitimate investigation gets: the data, masked.
+        new("staff:amara", "US", "user:40065", "user on her T&S case", ["network.ip_address", "profile.basic"], "trust-safety-investigation", "case:TS-2001"),
+    ];
+
+    public static Command Create()
+    {
+        var server = ServerOption.Create($"The running server (default {ServerOptions.DefaultUrls}).", new Uri(ServerOptions.DefaultUrls));
+        var data = new Option<string>("--data")
+        {
+            Description = $"The server's data directory: its key signs the demo's tokens and its ledger key verifies the log (default ./{ServerOptions.DefaultDataDirectory}).",
+            DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
+        };
+
+        var incident = new Command("incident", "Replay the incident of the design against a running server, show each decision, then verify the ledger.") { server, data };
+        incident.SetAction(async (parse, cancellation) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            if (Console.IsOutputRedirected)
+            {
+                // Into a file or a pipe there is no terminal to fit: give the table room.
+                console.Profile.Width = 220;
+            }
+            var dataDirectory = Path.GetFullPath(parse.GetValue(data)!);
+            var baseAddress = parse.GetValue(server)!;
+            var signingKey = LocalSigningKey.LoadOrCreate(dataDirectory);
+
+            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]The incident, replayed against Custos[/]");
+            table.AddColumns("#", "reader (at)", "subject", "read", "decision");
+            // Each reason on one line where the console allows: they are the point of the demo.
+            table.AddColumn(new TableColumn("why") { Width = 78 });
+            table.AddColumn("ledger");
+
+            var n = 0;
+            foreach (var read in Incident)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "v1/decisions")
+                {
+                    Content = JsonContent.Create(new { subject = read.Subject, categories = read.Categories, purpose = read.Purpose, @case = read.Case }),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalTokens.Mint(signingKey, read.Reader, read.Location, TimeSpan.FromMinutes(5)));
+                using var response = await Send(http, request, baseAddress, cancellation);
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellation);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{baseAddress} answered {(int)response.StatusCode}: {body.GetProperty("detail").GetString()}");
+                }
+
+                var decision = body.GetProperty("decision").GetString()!;
+                var effects = string.Join(", ", body.GetProperty("categories").EnumerateObject().Select(c =>
+                    c.Value.GetProperty("effect").GetString() == "masked" ? $"{c.Name}: masked ({c.Value.GetProperty("mask").GetString()})" : $"{c.Name}: {c.Value.GetProperty("effect").GetString()}"));
+                var colour = decision == "deny" ? "red" : decision == "partial" ? "yellow" : "green";
+                table.AddRow(
+                    (++n).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape($"{read.Reader} ({read.Location})"),
+                    Markup.Escape($"{read.Subject}\n{read.Who}"),
+                    Markup.Escape($"{string.Join(", ", read.Categories)}\n{read.Purpose}, {read.Case ?? "no case"}"),
+                    $"[{colour}]{decision}[/]\n{Markup.Escape(effects)}",
+                    Markup.Escape(string.Join("\n", body.GetProperty("reasons").EnumerateArray().Select(r => "• " + r.GetString()))),
+                    body.GetProperty("ledger_index").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            console.Write(table);
+
+            // The outside auditor's check: only the verifier key and the API.
+            var keyFile = Path.Combine(dataDirectory, LedgerOptions.DefaultFileName + SignerKeyFile.Extension);
+            using var signer = SignerKeyFile.Read(keyFile);
+            var verdict = await RemoteVerifier.VerifyAsync(baseAddress, signer.Verifier, Path.Combine(dataDirectory, "demo-auditor.checkpoint"), samples: 16, cancellation);
+            console.MarkupLine($"[bold]Ledger[/] ({Markup.Escape(signer.VerifierKey)}): {Markup.Escape(verdict)}");
+            return ExitCodes.Success;
+        });
+
+        return new Command("demo", "Demonstrations against a running server.") { incident };
+    }
+
+    private static async Task<HttpResponseMessage> Send(HttpClient http, HttpRequestMessage request, Uri server, CancellationToken cancellation)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellation);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new InvalidOperationException($"cannot reach {server} ({e.Message}); start it with 'custos serve'", e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using Custos.Access;
+using Custos.Access.Decisions;
+using Custos.Access.Gateway;
+using Custos.Access.Policies;
+using Custos.Access.Projections;
+using Custos.Access.Storage;
+using Custos.Formats;
+using Custos.Ledger.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Custos.Server;
+
+/// <summary>The decision pipeline and what feeds it: the active world and policies, the projections, gateway records.</summary>
+internal static class AccessServices
+{
+    public static IServiceCollection AddCustosAccess(this IServiceCollection services)
+    {
+        services.AddSingleton<AccessStateHolder>();
+        services.AddSingleton<IGrantSource>(NoGrants.Instance);
+        services.AddSingleton<LedgerProjector>();
+        services.AddSingleton<AccessLoader>();
+        services.AddSingleton<ProjectionWorker>();
+        services.AddSingleton<IDecisionListener>(provider => provider.GetRequiredService<ProjectionWorker>());
+        services.AddHostedService(provider => provider.GetRequiredService<ProjectionWorker>());
+        services.AddSingleton<DecisionPipeline>();
+        services.AddSingleton<DemoRecordSource>();
+        services.AddSingleton<IRecordSource>(provider => provider.GetRequiredService<DemoRecordSource>());
+        services.AddSingleton<GatewayReader>();
+        services.AddHostedService<AccessStartup>();
+        services.AddHealthChecks().AddCheck<AccessHealthCheck>("access");
+        return services;
+    }
+}
+
+/// <summary>
+/// Loads the configured world and policies at start-up. Files that are not a world or a policy
+/// set stop the server at once with the reason; stores that are not ready yet are retried in the
+/// background, and <c>/readyz</c> fails until the state is loaded.
+/// </summary>
+internal sealed class AccessStartup(
+    AccessLoader loader,
+    IOptions<ServerOptions> options,
+    ILogger<AccessStartup> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _retrying;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Read and check both first: a bad file is a configuration error, reported before anything is changed.
+        var world = WorldDocument.Read(options.Value.World);
+        var policies = AccessPolicies.FromDirectory(options.Value.Policies);
+
+        if (!await TryActivateAsync(world, policies, cancellationToken))
+        {
+            _retrying = RetryAsync(world, policies, _stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_retrying is { } retrying)
+        {
+            await retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task<bool> TryActivateAsync(WorldDocument world, AccessPolicies policies, CancellationToken cancellation)
+    {
+        try
+        {
+            var state = await loader.ActivateAsync(world, policies, "system", cancellation);
+            logger.LogInformation("Deciding with world {World} ({Source}) and policy set {Policies} ({Count} policies)",
+                state.WorldSha256[..12], world.Source, state.Policies.Sha256[..12], state.Policies.Policies.Count);
+            return true;
+        }
+        catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException or AccessNotReadyException)
+        {
+            logger.LogError("Cannot load the world and policies yet; retrying: {Reason}", e.Message);
+            return false;
+        }
+    }
+
+    private async Task RetryAsync(WorldDocument world, AccessPolicies policies, CancellationToken cancellation)
+    {
+        try
+        {
+            do
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            }
+            while (!await TryActivateAsync(world, policies, cancellation));
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+}
+
+/// <summary>
+/// Keeps the ledger's projections (access reports, active documents) close behind the ledger:
+/// at most one catch-up a second, in batches, so that under load the projection costs a write
+/// per second rather than one per decision. A report catches up itself before it answers.
+/// </summary>
+internal sealed class ProjectionWorker(LedgerProjector projector, ILogger<ProjectionWorker> logger) : BackgroundService, IDecisionListener
+{
+    private readonly SemaphoreSlim _appended = new(0, 1);
+
+    public void OnDecided(Decision decision, DecisionEntry entry)
+    {
+        if (_appended.CurrentCount == 0)
+        {
+            try
+            {
+                _appended.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another decision signalled first; one catch-up serves both.
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _appended.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                await projector.CatchUpAsync(stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException)
+            {
+                logger.LogWarning("Projection of the ledger is behind: {Reason}", e.Message);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _appended.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>The demo connector for gateway mode, filled for whichever world is active.</summary>
+internal sealed class DemoRecordSource(AccessStateHolder state, IOptions<ServerOptions> options) : IRecordSource, IDisposable
+{
+    public const string FileName = "platform-demo.db";
+
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private (string World, SqliteRecordSource Source)? _open;
+
+    public async Task<IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>> ReadAsync(string subject, IReadOnlyCollection<string> categories, CancellationToken cancellation)
+    {
+        var current = state.Current;
+        var open = _open;
+        if (open is null || open.Value.World != current.WorldSha256)
+        {
+            await _opening.WaitAsync(cancellation);
+            try
+            {
+                if (_open is null || _open.Value.World != current.WorldSha256)
+                {
+                    var path = Path.Combine(options.Value.DataDirectory, FileName);
+                    _open = (current.WorldSha256, await SqliteRecordSource.OpenAsync(path, current.Directory, cancellation));
+                }
+                open = _open;
+            }
+            finally
+            {
+                _opening.Release();
+            }
+        }
+        return await open!.Value.Source.ReadAsync(subject, categories, cancellation);
+    }
+
+    public void Dispose() => _opening.Dispose();
+}
+
+/// <summary>Readiness of the decision state: a world and a policy set are loaded.</summary>
+internal sealed class AccessHealthCheck(AccessStateHolder state) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(state.IsLoaded
+            ? HealthCheckResult.Healthy($"world {state.Current.WorldSha256[..12]}, policy set {state.Current.Policies.Sha256[..12]}")
+            : HealthCheckResult.Unhealthy("no world and policy set are loaded yet"));
+}

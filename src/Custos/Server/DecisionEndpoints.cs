@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Custos.Access.Decisions;
+using Custos.Access.Gateway;
+using Custos.Server.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Custos.Server;
+
+/// <summary>
+/// The decision API (PDP mode, <c>POST /v1/decisions</c>) and gateway mode (<c>POST /v1/reads</c>).
+/// The reader and where they are come from the bearer token, never from the body.
+/// </summary>
+internal static class DecisionEndpoints
+{
+    public static IEndpointRouteBuilder MapDecisionEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/v1").WithTags("Decisions").RequireAuthorization();
+
+        group.MapPost("/decisions", DecideAsync)
+            .WithName("Decide")
+            .WithSummary("Decide whether the caller may read categories of a subject's data for a purpose and case; ledgered before it is answered.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/reads", ReadAsync)
+            .WithName("Read")
+            .WithSummary("Gateway mode: the same decision, then the data from the platform's store with masks applied and denied categories withheld.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return endpoints;
+    }
+
+    /// <summary>The body of both endpoints.</summary>
+    internal sealed record ReadBody(string? Subject, IReadOnlyList<string>? Categories, string? Purpose, string? Case);
+
+    internal sealed record CategoryBody(string Effect, string? Mask);
+
+    internal sealed record DecisionBody(string Id, string Decision, IReadOnlyDictionary<string, CategoryBody> Categories, IReadOnlyList<string> Reasons, long LedgerIndex);
+
+    internal sealed record ReadResultBody(string Id, string Decision, IReadOnlyDictionary<string, CategoryBody> Categories, IReadOnlyDictionary<string, JsonNode?> Data, IReadOnlyList<string> Withheld, IReadOnlyList<string> Reasons, long LedgerIndex);
+
+    private static async Task<Results<Ok<DecisionBody>, ProblemHttpResult>> DecideAsync(
+        ReadBody? body, HttpContext http, DecisionPipeline pipeline, IOptions<AuthOptions> auth, CancellationToken cancellation)
+    {
+        var (reader, request, problem) = Prepare(body, http, auth.Value);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        try
+        {
+            var decision = await pipeline.DecideAsync(reader!, request!, "pdp", cancellation);
+            return TypedResults.Ok(new DecisionBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), decision.Reasons, decision.LedgerIndex));
+        }
+        catch (Exception e) when (Problem(e) is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    private static async Task<Results<Ok<ReadResultBody>, ProblemHttpResult>> ReadAsync(
+        ReadBody? body, HttpContext http, GatewayReader gateway, IOptions<AuthOptions> auth, CancellationToken cancellation)
+    {
+        var (reader, request, problem) = Prepare(body, http, auth.Value);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        try
+        {
+            var read = await gateway.ReadAsync(reader!, request!, cancellation);
+            var decision = read.Decision;
+            return TypedResults.Ok(new ReadResultBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), read.Data, read.Withheld, decision.Reasons, decision.LedgerIndex));
+        }
+        catch (Exception e) when (Problem(e) is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    /// <summary>The reader from the token and the request from the body, or the problem with either.</summary>
+    private static (ReaderIdentity? Reader, DecisionRequest? Request, ProblemHttpResult? Problem) Prepare(ReadBody? body, HttpContext http, AuthOptions auth)
+    {
+        var caller = Caller.From(http.User, auth);
+        if (caller is null || !caller.IsStaff)
+        {
+            return (null, null, TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Only staff read user data",
+                detail: $"the token speaks for '{caller?.Id}', not for a staff member (staff:…)"));
+        }
+        if (body is null)
+        {
+            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
+                detail: "the body must be a JSON object with subject, categories, purpose and case"));
+        }
+        foreach (var (field, missing) in new[] { ("subject", body.Subject is null), ("categories", body.Categories is null), ("purpose", body.Purpose is null) })
+        {
+            if (missing)
+            {
+                return (null, null, Invalid(field, $"{field} is required"));
+            }
+        }
+        return (new ReaderIdentity(caller.Id, caller.Location), new DecisionRequest(body.Subject!, body.Categories!, body.Purpose!, body.Case), null);
+    }
+
+    /// <summary>A 422 that names the field, as every refusal of a request's content is.</summary>
+    internal static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The request cannot be decided as asked",
+        detail: message,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+
+    private static ProblemHttpResult? Problem(Exception e) => e switch
+    {
+        DecisionRequestException invalid => Invalid(invalid.Field, invalid.Message),
+        AccessNotReadyException notReady => TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Custos cannot decide right now",
+            detail: notReady.Message + "; nothing was released"),
+        _ => null,
+    };
+
+    private static Dictionary<string, CategoryBody> Categories(Decision decision) =>
+        decision.Categories.ToDictionary(
+            c => c.Key,
+            c => new CategoryBody(DecisionPipeline.Name(c.Value.Effect), c.Value.Mask is { } mask ? Access.Decisions.CedarMapping.MaskName(mask) : null),
+            StringComparer.Ordinal);
+}

@@ -1,0 +1,82 @@
+using Custos.Access.Decisions;
+using Custos.Access.Projections;
+using Custos.Access.Reports;
+using Custos.Access.Storage;
+using Custos.Server.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Custos.Server;
+
+/// <summary>
+/// What data subjects may know: <c>GET /v1/subjects/{id}/access-report</c>, for the subject
+/// themselves (a <c>user:</c> token) or for the independent oversight office.
+/// </summary>
+internal static class SubjectEndpoints
+{
+    /// <summary>The staff role of the independent office that may read any subject's report (formats.md).</summary>
+    public const string OversightRole = "oversight";
+
+    public static IEndpointRouteBuilder MapSubjectEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGroup("/v1/subjects").WithTags("Subjects").RequireAuthorization()
+            .MapGet("/{id}/access-report", ReportAsync)
+            .WithName("AccessReport")
+            .WithSummary("Every decision about the subject's data: when, the reader's role and department (never their name), what, with what effect, why; reads under an undisclosed case are withheld and counted.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return endpoints;
+    }
+
+    internal sealed record ReaderBody(string? Department, string? DepartmentName, IReadOnlyList<string> Roles);
+
+    internal sealed record LineBody(long LedgerIndex, DateTimeOffset Time, ReaderBody Reader, IReadOnlyDictionary<string, AccessReportCategory> Categories, string Purpose, string? Case, string Decision);
+
+    internal sealed record ReportBody(string Subject, DateTimeOffset GeneratedAt, IReadOnlyList<LineBody> Reads, int Withheld);
+
+    private static async Task<Results<Ok<ReportBody>, ProblemHttpResult>> ReportAsync(
+        string id, HttpContext http, AccessStateHolder state, AccessStore store, LedgerProjector projector,
+        IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation)
+    {
+        if (!state.IsLoaded)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no world is loaded yet");
+        }
+        var directory = state.Current.Directory;
+        var caller = Caller.From(http.User, auth.Value);
+        var isSubject = caller?.Id == id;
+        var isOversight = caller is { IsStaff: true } && directory.Staff(caller.Id) is { Active: true } staff && staff.Roles.Contains(OversightRole);
+        if (!isSubject && !isOversight)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Not your report",
+                detail: "an access report is for the subject it is about, or for the oversight office");
+        }
+
+        try
+        {
+            var report = await AccessReport.BuildAsync(id, directory, store, projector, time.GetUtcNow(), cancellation);
+            return TypedResults.Ok(new ReportBody(
+                report.Subject,
+                report.GeneratedAt,
+                [.. report.Reads.Select(line => new LineBody(
+                    line.LedgerIndex,
+                    line.Time,
+                    new ReaderBody(line.ReaderDepartment, line.ReaderDepartmentName, line.ReaderRoles),
+                    line.Categories,
+                    line.Purpose,
+                    line.Case,
+                    line.Decision))],
+                report.Withheld));
+        }
+        catch (StoreUnavailableException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: e.Message);
+        }
+    }
+}

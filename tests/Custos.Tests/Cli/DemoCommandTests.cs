@@ -1,0 +1,39 @@
+using Custos.Tests.Support;
+
+namespace Custos.Tests.Cli;
+
+public sealed class DemoCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task The_incident_replay_shows_every_read_of_the_journalists_denied_and_verifies_the_ledger()
+    {
+        var port = CustosProcess.FreePort();
+        var data = _temp.Combine("data");
+        await using var server = await ServerProcess.StartAsync(port, ["--urls", $"http://127.0.0.1:{port}", "--data", data]);
+
+        var demo = await CustosProcess.RunAsync(["demo", "incident", "--server", server.BaseAddress.ToString(), "--data", data]);
+
+        demo.ExitCode.ShouldBe(0, demo.StandardError);
+        var rows = demo.StandardOutput.Split('\n').Where(line => line.Contains("internal-audit", StringComparison.Ordinal)).ToList();
+        rows.Count.ShouldBe(10, demo.StandardOutput);
+        demo.StandardOutput.ShouldContain("the case does not name the subject");
+        demo.StandardOutput.ShouldContain("the reader is outside the subject's residency zone");
+        demo.StandardOutput.ShouldContain("masked (ip-prefix)");
+        demo.StandardOutput.ShouldContain("ok: checkpoint of 13 entries");
+    }
+
+    [Fact]
+    public async Task Without_a_server_it_says_so_in_one_line()
+    {
+        var port = CustosProcess.FreePort();
+
+        var demo = await CustosProcess.RunAsync(["demo", "incident", "--server", $"http://127.0.0.1:{port}", "--data", _temp.Combine("data")]);
+
+        demo.ExitCode.ShouldBe(1);
+        demo.ErrorLines.ShouldHaveSingleItem().ShouldContain("custos serve");
+    }
+}
