@@ -1,0 +1,140 @@
+using Custos.Formats;
+
+namespace Custos.Detection.Detectors;
+
+/// <summary>Thresholds of <see cref="OffHoursDetector"/>.</summary>
+public sealed record OffHoursOptions
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Events of a reader before their pattern is trusted.</summary>
+    public int WarmupEvents { get; init; } = 150;
+
+    /// <summary>Distinct days of a reader's activity before their pattern is trusted.</summary>
+    public int WarmupDays { get; init; } = 10;
+
+    /// <summary>
+    /// An hour (UTC, with its two neighbours) holding less than this share of the reader's past
+    /// events is off-hours for them. UTC is enough: the pattern is each reader's own.
+    /// </summary>
+    public double UnusualShare { get; init; } = 0.01;
+
+    public TimeSpan Window { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Score within the window that raises a finding: each distinct subject read off-hours
+    /// scores 1 when no case explains it and <see cref="ExplainedWeight"/> when one does.
+    /// </summary>
+    public double Threshold { get; init; } = 3;
+
+    public double ExplainedWeight { get; init; } = 0.25;
+
+    /// <summary>Readers idle this long are forgotten and warm up again.</summary>
+    public TimeSpan ProfileIdle { get; init; } = TimeSpan.FromDays(60);
+}
+
+/// <summary>
+/// Reads at hours the reader does not normally work, measured against their own history rather
+/// than a company timetable, so night shifts and on-call engineers are normal for themselves.
+/// </summary>
+public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
+{
+    public const string DetectorName = "off-hours";
+
+    private readonly ReaderTable<Profile> _readers = new(_ => new Profile(options));
+
+    public string Name => DetectorName;
+
+    public int StateSize => _readers.Count + _readers.States.Sum(s => 24 + s.Window.Count);
+
+    public void Observe(Observation observation, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var o = observation;
+        ArgumentNullException.ThrowIfNull(findings);
+        var profile = _readers.Touch(o.ReaderId, o.Time);
+        var hour = o.Time.UtcDateTime.Hour;
+        var unusual = profile.IsWarm && profile.Share(hour) < options.UnusualShare;
+        profile.Record(o.Time);
+        if (!unusual)
+        {
+            return;
+        }
+        profile.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, o.Explained ? options.ExplainedWeight : 1));
+        if (o.Time < profile.FiredUntil)
+        {
+            findings.Add(new Finding
+            {
+                Detector = Name,
+                Severity = o.Explained ? Severity.Low : Severity.Medium,
+                RaisedAt = o.Time,
+                Readers = [o.ReaderId],
+                Subjects = [o.SubjectId],
+                Evidence = [o.Id],
+                Reason = $"{o.ReaderId} went on reading off-hours ({hour:00}:00 UTC): {o.SubjectId}.",
+            });
+            profile.FiredUntil = o.Time + options.Window;
+            return;
+        }
+        var score = profile.Window.WeightBySubject();
+        if (score < options.Threshold)
+        {
+            return;
+        }
+        var subjects = profile.Window.Subjects();
+        var anyUnexplained = profile.Window.Items.Any(s => s.Weight >= 1);
+        findings.Add(new Finding
+        {
+            Detector = Name,
+            Severity = anyUnexplained ? Severity.Medium : Severity.Low,
+            RaisedAt = o.Time,
+            Readers = [o.ReaderId],
+            Subjects = subjects,
+            Evidence = profile.Window.EventIds(),
+            Reason = $"{o.ReaderId} read {subjects.Length} subjects ({Text.List(subjects)}) around {hour:00}:00 UTC, an hour at which they hold under {options.UnusualShare:P0} of their past activity{(anyUnexplained ? ", some with no open case naming them" : "")}.",
+        });
+        profile.FiredUntil = o.Time + options.Window;
+    }
+
+    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.ProfileIdle);
+
+    private sealed class Profile(OffHoursOptions options)
+    {
+        private readonly int[] _hours = new int[24];
+        private int _total;
+        private int _days;
+        private DateOnly _lastDay;
+
+        public SightingWindow Window { get; } = new(options.Window, 128);
+
+        public DateTimeOffset FiredUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public bool IsWarm => _total >= options.WarmupEvents && _days >= options.WarmupDays;
+
+        /// <summary>Share of past events in the hour and its two neighbours.</summary>
+        public double Share(int hour) =>
+            (double)(_hours[(hour + 23) % 24] + _hours[hour] + _hours[(hour + 1) % 24]) / Math.Max(1, _total);
+
+        public void Record(DateTimeOffset time)
+        {
+            var day = DateOnly.FromDateTime(time.UtcDateTime);
+            if (day != _lastDay)
+            {
+                _lastDay = day;
+                _days++;
+            }
+            _hours[time.UtcDateTime.Hour]++;
+            _total++;
+            // Halve the counts now and then so the pattern follows a reader whose shifts change.
+            if (_total >= 20_000)
+            {
+                _total = 0;
+                for (var h = 0; h < 24; h++)
+                {
+                    _hours[h] /= 2;
+                    _total += _hours[h];
+                }
+            }
+        }
+    }
+}
