@@ -23,6 +23,7 @@ public static class CustosCommandLine
         {
             Verbose,
             ServeCommand.Create(),
+            DetectCommand.Create(),
             VersionCommand.Create(),
         };
         return root;
