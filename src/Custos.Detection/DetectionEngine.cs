@@ -38,7 +38,7 @@ public sealed class DetectionEngine
         if (o.UnexplainedAccess.Enabled) detectors.Add(new UnexplainedAccessDetector(o.UnexplainedAccess));
         if (o.GraphFanOut.Enabled) detectors.Add(new GraphFanOutDetector(world, o.GraphFanOut));
         if (o.LocationProbing.Enabled) detectors.Add(new LocationProbingDetector(o.LocationProbing));
-        if (o.PeerOutlier.Enabled) detectors.Add(new PeerOutlierDetector(o.PeerOutlier));
+        if (o.PeerOutlier.Enabled) detectors.Add(new PeerOutlierDetector(world, o.PeerOutlier));
         if (o.DeniedBurst.Enabled) detectors.Add(new DeniedBurstDetector(o.DeniedBurst));
         if (o.ResidencyProbing.Enabled) detectors.Add(new ResidencyProbingDetector(o.ResidencyProbing));
         if (o.SelfColleague.Enabled) detectors.Add(new SelfColleagueDetector(world, o.SelfColleague));
@@ -73,7 +73,7 @@ public sealed class DetectionEngine
         }
         Advance(access.Time);
         EventsObserved++;
-        var observation = new Observation(access, World);
+        var observation = new Observation(access, World, _options.ClosedCaseGrace);
         foreach (var detector in _detectors)
         {
             detector.Observe(observation, _findings);

@@ -31,6 +31,12 @@ public sealed record DetectionOptions
 
     public CorrelationOptions Correlation { get; init; } = new();
 
+    /// <summary>
+    /// How long after a case closes it still explains its owner's and members' reads of its
+    /// subjects (a follow-up, a ticket reopened). Zero: only open cases explain.
+    /// </summary>
+    public TimeSpan ClosedCaseGrace { get; init; } = TimeSpan.FromHours(24);
+
     /// <summary>How often (in event time) idle state is dropped and quiet alerts are closed.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromHours(1);
 }

@@ -9,7 +9,7 @@ namespace Custos.Detection;
 /// </summary>
 public sealed class Observation
 {
-    internal Observation(AccessEvent access, WorldIndex world)
+    internal Observation(AccessEvent access, WorldIndex world, TimeSpan closedCaseGrace = default)
     {
         Event = access;
         Reader = world.Staff(access.Reader);
@@ -17,7 +17,7 @@ public sealed class Observation
         Employee = world.EmployeeOf(access.Subject);
         SubjectZone = world.SubjectZone(access.Subject);
         ReaderZone = world.ZoneOf(access.ReaderJurisdiction);
-        Explained = world.IsExplained(access.Reader, access.Subject, access.Time);
+        Explained = world.IsExplained(access.Reader, access.Subject, access.Time, closedCaseGrace);
 
         var maxTier = 1;
         var location = false;
@@ -68,7 +68,10 @@ public sealed class Observation
     /// </summary>
     public bool CrossesResidency => SubjectZone is not null && SubjectZone != ReaderZone;
 
-    /// <summary>An open case that the reader owns or is a member of names the subject.</summary>
+    /// <summary>
+    /// An open case that the reader owns or is a member of names the subject (or one that
+    /// closed within <see cref="DetectionOptions.ClosedCaseGrace"/>).
+    /// </summary>
     public bool Explained { get; }
 
     public bool Allowed => Event.Outcome == Outcome.Allow;

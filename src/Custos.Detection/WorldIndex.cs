@@ -150,11 +150,18 @@ public sealed class WorldIndex
     /// <paramref name="subject"/> at <paramref name="time"/> (formats.md: a case covers its
     /// subjects for its owner and members while it is open).
     /// </summary>
-    public bool IsExplained(string reader, string subject, DateTimeOffset time)
+    /// <param name="reader">The staff member reading.</param>
+    /// <param name="subject">The subject read.</param>
+    /// <param name="time">When.</param>
+    /// <param name="grace">
+    /// How long after a case closes it still explains a read: the follow-up on a ticket just
+    /// closed, or reopened, is not browsing. Zero holds to the letter of formats.md.
+    /// </param>
+    public bool IsExplained(string reader, string subject, DateTimeOffset time, TimeSpan grace = default)
     {
         foreach (var span in _casesByReaderAndSubject.GetValueOrDefault((reader, subject), NoCases))
         {
-            if (span.Opened <= time && (span.Closed is null || time < span.Closed))
+            if (span.Opened <= time && (span.Closed is null || time < span.Closed + grace))
             {
                 return true;
             }

@@ -21,6 +21,12 @@ public sealed record CorrelationOptions
     public int MaxEvidence { get; init; } = 1000;
 
     public int MaxSubjects { get; init; } = 500;
+
+    /// <summary>
+    /// Findings about more subjects than this (a day's volume, say) join alerts by reader only:
+    /// linking on every subject of a broad finding would chain unrelated readers together.
+    /// </summary>
+    public int MaxLinkingSubjects { get; init; } = 10;
 }
 
 /// <summary>What happened to an alert.</summary>
@@ -73,7 +79,8 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 matches.Add(open);
             }
         }
-        foreach (var subject in finding.Subjects)
+        var linking = finding.Subjects.Count <= options.MaxLinkingSubjects;
+        foreach (var subject in linking ? finding.Subjects : [])
         {
             if (_bySubject.TryGetValue(subject, out var open) && !matches.Contains(open))
             {
@@ -103,7 +110,7 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 }
             }
         }
-        target.Add(finding);
+        target.Add(finding, linking);
         Index(target);
 
         if (target.Id is null && target.ShouldRaise(options))
@@ -155,7 +162,7 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
         {
             _byReader[reader] = alert;
         }
-        foreach (var subject in alert.Subjects)
+        foreach (var subject in alert.LinkSubjects)
         {
             _bySubject[subject] = alert;
         }
@@ -170,7 +177,7 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 _byReader.Remove(reader);
             }
         }
-        foreach (var subject in alert.Subjects)
+        foreach (var subject in alert.LinkSubjects)
         {
             if (_bySubject.GetValueOrDefault(subject) == alert)
             {
@@ -204,8 +211,15 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
 
         public int EvidenceDropped { get; private set; }
 
-        public void Add(Finding finding)
+        /// <summary>Subjects through which later findings join this alert.</summary>
+        public List<string> LinkSubjects { get; } = [];
+
+        public void Add(Finding finding, bool linking = true)
         {
+            if (linking)
+            {
+                AddAll(LinkSubjects, finding.Subjects, options.MaxSubjects);
+            }
             Findings++;
             LastFinding = finding.RaisedAt > LastFinding ? finding.RaisedAt : LastFinding;
             Severity = finding.Severity > Severity ? finding.Severity : Severity;
@@ -236,10 +250,11 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
             Findings += other.Findings - other._headlines.Count;
             foreach (var finding in other._headlines)
             {
-                Add(finding with { Evidence = [], Subjects = [], Readers = [] });
+                Add(finding with { Evidence = [], Subjects = [], Readers = [] }, linking: false);
             }
             AddAll(Readers, other.Readers, int.MaxValue);
             AddAll(Subjects, other.Subjects, options.MaxSubjects);
+            AddAll(LinkSubjects, other.LinkSubjects, options.MaxSubjects);
             foreach (var id in other.Evidence)
             {
                 if (_evidenceSeen.Add(id) && Evidence.Count < options.MaxEvidence)

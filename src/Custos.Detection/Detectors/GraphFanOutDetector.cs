@@ -43,11 +43,11 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         var o = observation;
         ArgumentNullException.ThrowIfNull(findings);
         var listedProtected = world.Subject(o.SubjectId)?.Protected.Count > 0;
-        var state = _readers.Find(o.ReaderId);
+        // Only readers who have read a protected subject hold state here.
+        var state = listedProtected ? _readers.Touch(o.ReaderId, o.Time) : _readers.Find(o.ReaderId);
         if (listedProtected)
         {
-            state ??= _readers.Touch(o.ReaderId, o.Time);
-            state.Anchor(o.SubjectId, o.Id, o.Time);
+            state!.Anchor(o.SubjectId, o.Id, o.Time);
         }
         if (state is null || o.Explained)
         {
@@ -90,16 +90,19 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         {
             return;
         }
-        var anchors = state.Anchors.Keys.ToArray();
+        // The protected subjects these reads lead back to (the reader may hold others).
+        var anchors = state.Anchors
+            .Where(a => related.Any(r => world.Distance(a.Key, r, options.MaxHops) is not null))
+            .ToList();
         findings.Add(new Finding
         {
             Detector = Name,
             Severity = Severity.High,
             RaisedAt = o.Time,
             Readers = [o.ReaderId],
-            Subjects = [.. anchors, .. related],
-            Evidence = [.. state.Anchors.Values.Select(a => a.EventId), .. state.Related.EventIds()],
-            Reason = $"{o.ReaderId} read protected subject {Text.List(anchors)} and then {related.Length} of their contacts or contacts' contacts ({Text.List(related)}) with no open case naming them.",
+            Subjects = [.. anchors.Select(a => a.Key), .. related],
+            Evidence = [.. anchors.Select(a => a.Value.EventId), .. state.Related.EventIds()],
+            Reason = $"{o.ReaderId} read protected subject {Text.List([.. anchors.Select(a => a.Key)])} and then {related.Length} of their contacts or contacts' contacts ({Text.List(related)}) with no open case naming them.",
         });
         state.FiredUntil = o.Time + options.Window;
     }

@@ -19,15 +19,22 @@ public sealed record OffHoursOptions
     /// </summary>
     public double UnusualShare { get; init; } = 0.01;
 
-    public TimeSpan Window { get; init; } = TimeSpan.FromHours(12);
+    public TimeSpan Window { get; init; } = TimeSpan.FromDays(3);
 
     /// <summary>
     /// Score within the window that raises a finding: each distinct subject read off-hours
     /// scores 1 when no case explains it and <see cref="ExplainedWeight"/> when one does.
     /// </summary>
-    public double Threshold { get; init; } = 3;
+    public double Threshold { get; init; } = 4;
 
-    public double ExplainedWeight { get; init; } = 0.25;
+    public double ExplainedWeight { get; init; } = 0.1;
+
+    /// <summary>
+    /// Distinct subjects read off-hours with no case naming them that make the finding medium
+    /// severity; below it (overtime on one's own cases) the finding is low and waits for
+    /// corroboration.
+    /// </summary>
+    public int MinUnexplained { get; init; } = 2;
 
     /// <summary>Readers idle this long are forgotten and warm up again.</summary>
     public TimeSpan ProfileIdle { get; init; } = TimeSpan.FromDays(60);
@@ -45,7 +52,7 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
 
     public string Name => DetectorName;
 
-    public int StateSize => _readers.Count + _readers.States.Sum(s => 24 + s.Window.Count);
+    public int StateSize => _readers.Count + _readers.States.Sum(s => 48 + s.Window.Count);
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
@@ -66,7 +73,7 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
             findings.Add(new Finding
             {
                 Detector = Name,
-                Severity = o.Explained ? Severity.Low : Severity.Medium,
+                Severity = Severity.Low, // a follow-up adds evidence; it never raises on its own
                 RaisedAt = o.Time,
                 Readers = [o.ReaderId],
                 Subjects = [o.SubjectId],
@@ -82,7 +89,8 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
             return;
         }
         var subjects = profile.Window.Subjects();
-        var anyUnexplained = profile.Window.Items.Any(s => s.Weight >= 1);
+        var unexplained = profile.Window.Items.Where(s => s.Weight >= 1).Select(s => s.Subject).Distinct(StringComparer.Ordinal).Count();
+        var anyUnexplained = unexplained >= options.MinUnexplained;
         findings.Add(new Finding
         {
             Detector = Name,
@@ -91,7 +99,7 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
             Readers = [o.ReaderId],
             Subjects = subjects,
             Evidence = profile.Window.EventIds(),
-            Reason = $"{o.ReaderId} read {subjects.Length} subjects ({Text.List(subjects)}) around {hour:00}:00 UTC, an hour at which they hold under {options.UnusualShare:P0} of their past activity{(anyUnexplained ? ", some with no open case naming them" : "")}.",
+            Reason = $"{o.ReaderId} read {subjects.Length} subjects ({Text.List(subjects)}) around {hour:00}:00 UTC, an hour at which they hold under {options.UnusualShare:P0} of their past activity{(unexplained > 0 ? $", {unexplained} with no open case naming them" : "")}.",
         });
         profile.FiredUntil = o.Time + options.Window;
     }
@@ -101,9 +109,10 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
     private sealed class Profile(OffHoursOptions options)
     {
         private readonly int[] _hours = new int[24];
+        private readonly int[] _today = new int[24];
         private int _total;
         private int _days;
-        private DateOnly _lastDay;
+        private DateOnly _day;
 
         public SightingWindow Window { get; } = new(options.Window, 128);
 
@@ -111,20 +120,39 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
 
         public bool IsWarm => _total >= options.WarmupEvents && _days >= options.WarmupDays;
 
-        /// <summary>Share of past events in the hour and its two neighbours.</summary>
+        /// <summary>Share of past days' events in the hour and its two neighbours.</summary>
         public double Share(int hour) =>
             (double)(_hours[(hour + 23) % 24] + _hours[hour] + _hours[(hour + 1) % 24]) / Math.Max(1, _total);
 
+        /// <summary>
+        /// Counts the event towards today; a day joins the pattern only once it is over, so a
+        /// night of misuse does not make its own hours look usual while it happens.
+        /// </summary>
         public void Record(DateTimeOffset time)
         {
             var day = DateOnly.FromDateTime(time.UtcDateTime);
-            if (day != _lastDay)
+            if (day != _day)
             {
-                _lastDay = day;
+                Fold();
+                _day = day;
+            }
+            _today[time.UtcDateTime.Hour]++;
+        }
+
+        private void Fold()
+        {
+            var any = false;
+            for (var h = 0; h < 24; h++)
+            {
+                any |= _today[h] > 0;
+                _hours[h] += _today[h];
+                _total += _today[h];
+                _today[h] = 0;
+            }
+            if (any)
+            {
                 _days++;
             }
-            _hours[time.UtcDateTime.Hour]++;
-            _total++;
             // Halve the counts now and then so the pattern follows a reader whose shifts change.
             if (_total >= 20_000)
             {

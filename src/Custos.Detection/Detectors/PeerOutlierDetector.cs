@@ -26,7 +26,10 @@ public sealed record PeerOutlierOptions
     public double RareShare { get; init; } = 0.01;
 
     /// <summary>Distinct subjects read in a rare category on one day that raise a finding.</summary>
-    public int RareMinSubjects { get; init; } = 3;
+    public int RareMinSubjects { get; init; } = 2;
+
+    /// <summary>A rare category of at least this tier is medium severity even when every read of it was under a case.</summary>
+    public int RareSensitiveTier { get; init; } = 3;
 
     /// <summary>When at least this share of the day's reads are explained by cases, the finding is low severity.</summary>
     public double ExplainedShare { get; init; } = 0.9;
@@ -38,7 +41,7 @@ public sealed record PeerOutlierOptions
 /// reads). Group statistics hold completed reader-days only, so today's outlier does not
 /// raise its own yardstick.
 /// </summary>
-public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
+public sealed class PeerOutlierDetector(WorldIndex world, PeerOutlierOptions options) : IDetector
 {
     public const string DetectorName = "peer-outlier";
 
@@ -52,7 +55,7 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
     public string Name => DetectorName;
 
     public int StateSize => _groups.Count + _groups.Values.Sum(g => g.CategoryDays.Count)
-        + _readers.Count + _readers.States.Sum(r => r.Subjects.Count + r.Evidence.Count + r.CategorySubjects.Values.Sum(s => s.Count));
+        + _readers.Count + _readers.States.Sum(r => r.Subjects.Count + r.Evidence.Count + r.CategorySubjects.Values.Sum(s => s.Subjects.Count + s.Events.Count));
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
@@ -81,15 +84,20 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
         {
             reader.Evidence.Dequeue();
         }
-        foreach (var category in o.Event.Categories)
+        // Refused categories were not read; only what was read says what the reader does.
+        foreach (var category in o.Allowed ? o.Event.Categories : [])
         {
             if (!reader.CategorySubjects.TryGetValue(category, out var subjects))
             {
-                reader.CategorySubjects[category] = subjects = new HashSet<string>(StringComparer.Ordinal);
+                reader.CategorySubjects[category] = subjects = new CategoryDay();
             }
-            if (subjects.Count < MaxSubjectsTracked)
+            if (subjects.Subjects.Count < MaxSubjectsTracked)
             {
-                subjects.Add(o.SubjectId);
+                subjects.Subjects.Add(o.SubjectId);
+            }
+            if (subjects.Events.Count < MaxEvidence)
+            {
+                subjects.Events.Add(o.Id);
             }
         }
 
@@ -124,9 +132,9 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
             }
         }
 
-        foreach (var category in o.Event.Categories)
+        foreach (var category in o.Allowed ? o.Event.Categories : [])
         {
-            var subjects = reader.CategorySubjects[category];
+            var subjects = reader.CategorySubjects[category].Subjects;
             if (subjects.Count < options.RareMinSubjects || reader.FiredRare.Contains(category)
                 || group.CategoryShare(category) >= options.RareShare)
             {
@@ -136,11 +144,11 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
             findings.Add(new Finding
             {
                 Detector = Name,
-                Severity = o.Explained ? Severity.Low : Severity.Medium,
+                Severity = !o.Explained || world.Category(category).Tier >= options.RareSensitiveTier ? Severity.Medium : Severity.Low,
                 RaisedAt = o.Time,
                 Readers = [o.ReaderId],
                 Subjects = [.. subjects.Take(50)],
-                Evidence = [.. reader.Evidence.TakeLast(Math.Min(reader.Evidence.Count, 50))],
+                Evidence = [.. reader.CategorySubjects[category].Events],
                 Reason = $"{o.ReaderId} read {category} of {subjects.Count} subjects in a day, a category their peers in {reader.Group} read on {group.CategoryShare(category):P1} of their days.",
             });
         }
@@ -180,7 +188,7 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
 
         public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, HashSet<string>> CategorySubjects { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, CategoryDay> CategorySubjects { get; } = new(StringComparer.Ordinal);
 
         public Queue<string> Evidence { get; } = new();
 
@@ -200,6 +208,14 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
             FiredVolume = false;
             FiredRare.Clear();
         }
+    }
+
+    /// <summary>One reader's day in one category: whom, and by which events.</summary>
+    private sealed class CategoryDay
+    {
+        public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Events { get; } = [];
     }
 
     private sealed class GroupStats

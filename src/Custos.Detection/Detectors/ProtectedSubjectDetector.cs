@@ -28,6 +28,12 @@ public sealed record ProtectedSubjectOptions
 
     public double DefaultClassWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Multiplier of an attempt the policy refused: it shows intent but exposed nothing, so by
+    /// default a refused IP-address attempt raises only with a second protected subject.
+    /// </summary>
+    public double DeniedWeight { get; init; } = 0.5;
+
     /// <summary>Lowest tier that makes the finding high severity.</summary>
     public int HighTier { get; init; } = 3;
 }
@@ -61,14 +67,14 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
         {
             weight = Math.Max(weight, options.ClassWeights.GetValueOrDefault(@class, options.DefaultClassWeight));
         }
-        var score = weight * o.MaxTier;
+        var score = weight * o.MaxTier * (o.Allowed ? 1 : options.DeniedWeight);
         var state = _readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, score));
 
         var classes = string.Join(", ", o.ProtectedClasses);
         var what = o.HighestCategory ?? "data";
         var verb = o.Allowed ? "read" : "tried to read";
-        if (o.Time < state.FiredUntil)
+        if (o.Time < state.FiredUntil && score > 0)
         {
             findings.Add(new Finding
             {

@@ -10,23 +10,30 @@ public sealed record ResidencyProbingOptions
     public TimeSpan Window { get; init; } = TimeSpan.FromDays(3);
 
     /// <summary>
-    /// Distinct subjects read across residency that raise a finding, counting reads no open case
-    /// of the reader explains and attempts that were refused.
+    /// Distinct subjects, read or tried across residency with no open case of the reader naming
+    /// them, that raise a finding.
     /// </summary>
-    public int Threshold { get; init; } = 2;
+    public int Threshold { get; init; } = 3;
+
+    /// <summary>
+    /// A reader whose cross-residency reads in the window are mostly explained by their cases
+    /// (this many explained for each unexplained) is a travelling worker who slipped: the
+    /// finding is low severity and waits for corroboration.
+    /// </summary>
+    public double TravellerRatio { get; init; } = 3;
 }
 
 /// <summary>
 /// Reads of a subject whose data is held to a residency zone by a reader located, at the time,
 /// outside that zone — the "staff abroad reading home users" of the design's section 1. A
-/// travelling agent who works their own cases from abroad is not counted; reads no case
-/// explains, or attempts the policy refused, are.
+/// travelling agent who works their own cases from abroad is not counted (nor refused for a
+/// case subject); reads and attempts that no case of the reader explains are.
 /// </summary>
 public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : IDetector
 {
     public const string DetectorName = "residency-probing";
 
-    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 256));
+    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 512));
 
     public string Name => DetectorName;
 
@@ -37,11 +44,17 @@ public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : 
         ArgumentNullException.ThrowIfNull(observation);
         var o = observation;
         ArgumentNullException.ThrowIfNull(findings);
-        if (!o.CrossesResidency || (o.Explained && o.Allowed))
+        if (!o.CrossesResidency)
         {
             return;
         }
         var state = _readers.Touch(o.ReaderId, o.Time);
+        if (o.Explained)
+        {
+            // Kept (weight 0) only to tell a travelling worker from a prober.
+            state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 0));
+            return;
+        }
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
         var abroad = o.Reader is not null && o.Reader.Jurisdiction != o.Event.ReaderJurisdiction
             ? $", away from their home in {o.Reader.Jurisdiction}"
@@ -51,7 +64,7 @@ public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : 
             findings.Add(new Finding
             {
                 Detector = Name,
-                Severity = Severity.Medium,
+                Severity = Severity.Low, // a follow-up adds evidence; it never raises on its own
                 RaisedAt = o.Time,
                 Readers = [o.ReaderId],
                 Subjects = [o.SubjectId],
@@ -61,21 +74,24 @@ public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : 
             state.FiredUntil = o.Time + options.Window;
             return;
         }
-        var count = state.Window.DistinctSubjects();
+        var unexplained = state.Window.Items.Where(s => s.Weight > 0).ToList();
+        var subjects = unexplained.Select(s => s.Subject).Distinct(StringComparer.Ordinal).ToArray();
+        var count = subjects.Length;
         if (count < options.Threshold)
         {
             return;
         }
-        var subjects = state.Window.Subjects();
+        var explained = state.Window.Count - unexplained.Count;
+        var traveller = explained >= options.TravellerRatio * unexplained.Count;
         findings.Add(new Finding
         {
             Detector = Name,
-            Severity = o.IsProtected || count >= 3 * options.Threshold ? Severity.High : Severity.Medium,
+            Severity = traveller ? Severity.Low : o.IsProtected || count >= 3 * options.Threshold ? Severity.High : Severity.Medium,
             RaisedAt = o.Time,
             Readers = [o.ReaderId],
             Subjects = subjects,
-            Evidence = state.Window.EventIds(),
-            Reason = $"{o.ReaderId}, located in {o.Event.ReaderJurisdiction}{abroad}, read {count} subjects ({Text.List(subjects)}) whose data is held in zone {o.SubjectZone}, with no open case naming them or against a refusal.",
+            Evidence = [.. unexplained.Select(s => s.EventId)],
+            Reason = $"{o.ReaderId}, located in {o.Event.ReaderJurisdiction}{abroad}, read {count} subjects ({Text.List(subjects)}) whose data is held in zone {o.SubjectZone}, with no open case naming them.",
         });
         state.FiredUntil = o.Time + options.Window;
     }

@@ -14,6 +14,11 @@ public sealed record UnexplainedAccessOptions
 
     /// <summary>Distinct subjects that make the finding high severity.</summary>
     public int HighThreshold { get; init; } = 15;
+
+    /// <summary>A slow browse: this many distinct subjects within <see cref="SlowWindow"/>.</summary>
+    public int SlowThreshold { get; init; } = 10;
+
+    public TimeSpan SlowWindow { get; init; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>
@@ -25,7 +30,7 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
 {
     public const string DetectorName = "unexplained-access";
 
-    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 512));
+    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.SlowWindow > options.Window ? options.SlowWindow : options.Window, 512));
 
     public string Name => DetectorName;
 
@@ -48,21 +53,27 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
             state.FiredUntil = o.Time + options.Window;
             return;
         }
-        var count = state.Window.DistinctSubjects();
-        if (count < options.Threshold)
+        // The short window first (a burst), then the long one (a slow browse).
+        var recentStart = o.Time - options.Window;
+        var recent = state.Window.Items.Where(s => s.Time > recentStart).ToList();
+        var recentCount = recent.Select(s => s.Subject).Distinct(StringComparer.Ordinal).Count();
+        var (window, items) = recentCount >= options.Threshold ? (options.Window, recent)
+            : state.Window.DistinctSubjects() >= options.SlowThreshold ? (options.SlowWindow, state.Window.Items.ToList())
+            : (TimeSpan.Zero, []);
+        if (items.Count == 0)
         {
             return;
         }
-        var subjects = state.Window.Subjects();
+        var subjects = items.Select(s => s.Subject).Distinct(StringComparer.Ordinal).ToArray();
         findings.Add(new Finding
         {
             Detector = Name,
-            Severity = count >= options.HighThreshold ? Severity.High : Severity.Medium,
+            Severity = subjects.Length >= options.HighThreshold ? Severity.High : Severity.Medium,
             RaisedAt = o.Time,
             Readers = [o.ReaderId],
             Subjects = subjects,
-            Evidence = state.Window.EventIds(),
-            Reason = $"{o.ReaderId} read {count} subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} with no open case of theirs naming any of them.",
+            Evidence = [.. items.Select(s => s.EventId)],
+            Reason = $"{o.ReaderId} read {subjects.Length} subjects ({Text.List(subjects)}) within {Text.Duration(window)} with no open case of theirs naming any of them.",
         });
         state.FiredUntil = o.Time + options.Window;
     }
@@ -78,5 +89,5 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
         Reason = $"{o.ReaderId} read {o.SubjectId} with no open case of theirs naming them.",
     };
 
-    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
+    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - (options.SlowWindow > options.Window ? options.SlowWindow : options.Window));
 }

@@ -12,7 +12,8 @@ public sealed record CampaignScore(
     bool Detected,
     TimeSpan? TimeToDetect,
     int? SubjectsBeforeAlert,
-    string? FirstAlert);
+    string? FirstAlert,
+    bool JoinedEarlierAlert = false);
 
 /// <summary>Recall of one pattern.</summary>
 public sealed record PatternScore(string Pattern, int Campaigns, int Detected, TimeSpan? MedianTimeToDetect)
@@ -102,13 +103,22 @@ public static class Scorer
             var campaign = labels.Campaigns[i];
             var first = firstAlert[i];
             int? before = null;
-            if (first is { } f && campaign.Timeline.Count > 0)
+            TimeSpan? detect = null;
+            if (first is { } f)
             {
-                // Subjects the campaign had read up to and including the read that raised the alert.
-                before = campaign.Timeline.Where(r => r.Time <= f.Time).Select(r => r.Subject).Distinct(StringComparer.Ordinal).Count();
+                // An alert raised before the campaign began absorbed it later (same subjects or
+                // readers); alerts.jsonl does not say when, so count from the campaign's own
+                // first read at the earliest: time zero, one subject.
+                var at = f.Time < campaign.Start ? campaign.Start : f.Time;
+                detect = at - campaign.Start;
+                if (campaign.Timeline.Count > 0)
+                {
+                    // Subjects the campaign had read up to and including the read that raised the alert.
+                    before = campaign.Timeline.Where(r => r.Time <= at).Select(r => r.Subject).Distinct(StringComparer.Ordinal).Count();
+                }
             }
-            campaigns.Add(new CampaignScore(campaign.Id, campaign.Pattern, campaign.Intensity, first is not null,
-                first is { } g ? g.Time - campaign.Start : null, before, first?.Id));
+            campaigns.Add(new CampaignScore(campaign.Id, campaign.Pattern, campaign.Intensity, first is not null, detect, before, first?.Id,
+                JoinedEarlierAlert: first is { } j && j.Time < campaign.Start));
         }
 
         var patterns = campaigns
@@ -156,8 +166,13 @@ public static class Scorer
         foreach (var incident in report.Campaigns.Where(x => x.Pattern == Campaign.IncidentPattern))
         {
             text.AppendLine($"incident {incident.Id}: " + (incident.Detected
-                ? $"caught by {incident.FirstAlert} after {Duration(incident.TimeToDetect)}, {incident.SubjectsBeforeAlert?.ToString(c) ?? "?"} subjects read up to the first alert"
+                ? $"caught by {incident.FirstAlert} after {Duration(incident.TimeToDetect)}, {incident.SubjectsBeforeAlert?.ToString(c) ?? "?"} subjects read up to the first alert{(incident.JoinedEarlierAlert ? " (joined an alert raised before it began)" : "")}"
                 : "not caught"));
+        }
+        var joined = report.Campaigns.Where(x => x.JoinedEarlierAlert).ToList();
+        if (joined.Count > 0)
+        {
+            text.Append("joined an alert raised before they began (time to detect counted as 0): ").AppendJoin(", ", joined.Select(j => j.Id)).AppendLine();
         }
         var missed = report.Campaigns.Where(x => !x.Detected).ToList();
         if (missed.Count > 0)

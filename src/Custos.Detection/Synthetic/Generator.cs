@@ -98,6 +98,7 @@ public static class Generator
         private readonly HashSet<string> _campaignReaders = new(StringComparer.Ordinal);
         private readonly List<string> _protectedSubjects = [];
         private readonly List<string> _journalists = [];
+        private readonly HashSet<string> _usedTargets = new(StringComparer.Ordinal);
         private int _caseCounter;
         private long _sequence;
 
@@ -551,9 +552,11 @@ public static class Generator
                     Inject(draft, day);
                 }
             }
+            // Incidents apart in time and on different journalists, so each is its own campaign.
+            var half = _o.QuietDays + (_o.Days - _o.QuietDays - 9) / 2;
             for (var i = 0; i < 2; i++)
             {
-                var day = _o.QuietDays + _rng.Next(_o.Days - _o.QuietDays - 9);
+                var day = i == 0 ? _o.QuietDays + _rng.Next(half - _o.QuietDays) : half + _rng.Next(_o.Days - 9 - half);
                 var draft = new CampaignDraft($"cmp-{_campaigns.Count + 1:00}", Campaign.IncidentPattern, i == 0 ? "high" : "slow");
                 _campaigns.Add(draft);
                 Incident(draft, day, slow: i == 1);
@@ -608,7 +611,7 @@ public static class Generator
                 case "graph-fan-out":
                 {
                     var reader = PickReader(Kind.Investigator);
-                    var anchor = Shuffle(_journalists.Where(j => _contacts.GetValueOrDefault(j, []).Count >= 4)).First();
+                    var anchor = Target(_journalists.Where(j => _contacts.GetValueOrDefault(j, []).Count >= 4));
                     var near = _contacts[anchor].Distinct().ToList();
                     var far = near.SelectMany(n => _contacts.GetValueOrDefault(n, [])).Where(s => s != anchor && !near.Contains(s)).Distinct().ToList();
                     var targets = high ? near.Take(4).Concat(far.Take(2)).ToList() : medium ? near.Take(3).ToList() : near.Take(2).Concat(far.Take(1)).ToList();
@@ -630,7 +633,7 @@ public static class Generator
                     var time = WorkTime(reader, day);
                     if (high)
                     {
-                        var protectedTargets = Shuffle(_journalists).Take(2).ToList();
+                        var protectedTargets = new List<string> { Target(_journalists), Target(_journalists) };
                         var all = employees.Concat(protectedTargets).ToList();
                         for (var i = 0; i < all.Count; i++)
                         {
@@ -647,7 +650,7 @@ public static class Generator
                     else
                     {
                         Read(reader, time, reader.Member.Jurisdiction, employees[0], [_v.Ip], _v.InvestigationPurpose, null, campaign: index);
-                        Read(reader, WorkTime(reader, day + 5), reader.Member.Jurisdiction, Shuffle(_protectedSubjects).First(), [_v.Location], _v.InvestigationPurpose, null, campaign: index);
+                        Read(reader, WorkTime(reader, day + 5), reader.Member.Jurisdiction, Target(_protectedSubjects), [_v.Location], _v.InvestigationPurpose, null, campaign: index);
                     }
                     break;
                 }
@@ -764,11 +767,8 @@ public static class Generator
         {
             var index = c.Index(_campaigns);
             var team = Enumerable.Range(0, 4).Select(i => PickReader(Kind.Auditor, w => w.Member.Jurisdiction == "US")).ToList();
-            var journalists = Shuffle(_journalists.Where(j => Jurisdiction(j) == "US" && _contacts.GetValueOrDefault(j, []).Count >= 3)).Take(2).ToList();
-            if (journalists.Count < 2)
-            {
-                journalists = Shuffle(_journalists).Take(2).ToList();
-            }
+            var usable = _journalists.Where(j => Jurisdiction(j) == "US" && _contacts.GetValueOrDefault(j, []).Count >= 3).ToList();
+            var journalists = new List<string> { Target(usable.Count >= 2 ? usable : _journalists), Target(usable.Count >= 2 ? usable : _journalists) };
             var cover = OpenCase("IA", _v.AuditPurpose, team[0].Member.Id, [Shuffle(_staff.Where(s => s.Account is not null)).First().Account!],
                 DayStart(day - 2), DayStart(day + 30), [.. team.Skip(1).Select(t => t.Member.Id)]);
             var where = new[] { "US", "US", "CN", "CN" };
@@ -793,6 +793,15 @@ public static class Generator
             {
                 Step(2, employee.Account!, [_v.Ip]);
             }
+        }
+
+        /// <summary>A target no other campaign has used, when one is left.</summary>
+        private string Target(IEnumerable<string> candidates)
+        {
+            var list = candidates.ToList();
+            var fresh = Shuffle(list.Where(c => !_usedTargets.Contains(c))).FirstOrDefault() ?? Shuffle(list).First();
+            _usedTargets.Add(fresh);
+            return fresh;
         }
 
         private List<T> Shuffle<T>(IEnumerable<T> items)
