@@ -35,6 +35,7 @@ public sealed class Observation
         MaxTier = maxTier;
         HighestCategory = highest;
         ReadsLocation = location;
+        PeerGroup = world.PeerGroup(access.Reader);
     }
 
     public AccessEvent Event { get; }
@@ -86,5 +87,5 @@ public sealed class Observation
     public bool ReadsLocation { get; }
 
     /// <summary>The reader's peer group: department and roles.</summary>
-    public string PeerGroup => Reader is null ? "unknown" : $"{Reader.Department}|{string.Join(',', Reader.Roles.Order(StringComparer.Ordinal))}";
+    public string PeerGroup { get; }
 }

@@ -24,6 +24,7 @@ public sealed class WorldIndex
     private readonly Dictionary<string, string?> _departmentParent = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Reader, string Subject), CaseSpan[]> _casesByReaderAndSubject = [];
     private readonly Dictionary<string, string[]> _contacts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _peerGroups = new(StringComparer.Ordinal);
 
     public WorldIndex(World world)
     {
@@ -49,6 +50,7 @@ public sealed class WorldIndex
         foreach (var member in world.Staff)
         {
             _staff[member.Id] = member;
+            _peerGroups[member.Id] = $"{member.Department}|{string.Join(',', member.Roles.Order(StringComparer.Ordinal))}";
             if (member.Account is { } account)
             {
                 _employeeByAccount[account] = member;
@@ -114,6 +116,9 @@ public sealed class WorldIndex
     public StaffMember? Staff(string id) => _staff.GetValueOrDefault(id);
 
     public Subject? Subject(string id) => _subjects.GetValueOrDefault(id);
+
+    /// <summary>A reader's peer group: department and roles ("dept:support|support-agent").</summary>
+    public string PeerGroup(string staff) => _peerGroups.GetValueOrDefault(staff, "unknown");
 
     /// <summary>The staff member whose own platform account <paramref name="subject"/> is, if any.</summary>
     public StaffMember? EmployeeOf(string subject) => _employeeByAccount.GetValueOrDefault(subject);

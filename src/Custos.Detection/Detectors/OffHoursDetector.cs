@@ -34,7 +34,7 @@ public sealed record OffHoursOptions
     /// severity; below it (overtime on one's own cases) the finding is low and waits for
     /// corroboration.
     /// </summary>
-    public int MinUnexplained { get; init; } = 2;
+    public int MinUnexplained { get; init; } = 3;
 
     /// <summary>Readers idle this long are forgotten and warm up again.</summary>
     public TimeSpan ProfileIdle { get; init; } = TimeSpan.FromDays(60);

@@ -19,6 +19,18 @@ public sealed record UnexplainedAccessOptions
     public int SlowThreshold { get; init; } = 10;
 
     public TimeSpan SlowWindow { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The thresholds rise to the reader's peer group's own habit: its mean daily count of
+    /// subjects read outside a case plus this many standard deviations (for the slow window:
+    /// its days' worth of means plus this many deviations scaled by the square root of its
+    /// days), once the group has <see cref="MinGroupReaderDays"/> reader-days of history. A
+    /// world whose staff often read outside cases then does not flood oversight; in one where
+    /// they rarely do, the floors <see cref="Threshold"/> and <see cref="SlowThreshold"/> hold.
+    /// </summary>
+    public double Deviations { get; init; } = 4;
+
+    public int MinGroupReaderDays { get; init; } = 30;
 }
 
 /// <summary>
@@ -30,20 +42,35 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
 {
     public const string DetectorName = "unexplained-access";
 
+    private readonly Dictionary<string, Baseline> _groups = new(StringComparer.Ordinal);
+    private readonly ReaderTable<ReaderDay> _days = new(_ => new ReaderDay());
+
     private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.SlowWindow > options.Window ? options.SlowWindow : options.Window, 512));
 
     public string Name => DetectorName;
 
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count);
+    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count) + _groups.Count + _days.Count + _days.States.Sum(d => d.Subjects.Count);
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        var o = observation;
         ArgumentNullException.ThrowIfNull(findings);
+        var o = observation;
+        var day = _days.Touch(o.ReaderId, o.Time);
+        var date = DateOnly.FromDateTime(o.Time.UtcDateTime);
+        if (day.Date != date)
+        {
+            Fold(day);
+            day.Date = date;
+            day.Group = o.PeerGroup;
+        }
         if (o.Explained || !o.Allowed)
         {
             return;
+        }
+        if (day.Subjects.Count < 1024)
+        {
+            day.Subjects.Add(o.SubjectId);
         }
         var state = _readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
@@ -57,8 +84,9 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
         var recentStart = o.Time - options.Window;
         var recent = state.Window.Items.Where(s => s.Time > recentStart).ToList();
         var recentCount = recent.Select(s => s.Subject).Distinct(StringComparer.Ordinal).Count();
-        var (window, items) = recentCount >= options.Threshold ? (options.Window, recent)
-            : state.Window.DistinctSubjects() >= options.SlowThreshold ? (options.SlowWindow, state.Window.Items.ToList())
+        var (threshold, slowThreshold) = Thresholds(o.PeerGroup);
+        var (window, items) = recentCount >= threshold ? (options.Window, recent)
+            : state.Window.DistinctSubjects() >= slowThreshold ? (options.SlowWindow, state.Window.Items.ToList())
             : (TimeSpan.Zero, []);
         if (items.Count == 0)
         {
@@ -89,5 +117,65 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
         Reason = $"{o.ReaderId} read {o.SubjectId} with no open case of theirs naming them.",
     };
 
-    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - (options.SlowWindow > options.Window ? options.SlowWindow : options.Window));
+    public void Evict(DateTimeOffset now)
+    {
+        _readers.EvictIdleSince(now - (options.SlowWindow > options.Window ? options.SlowWindow : options.Window));
+        _days.EvictIdleSince(now - TimeSpan.FromDays(2), Fold);
+    }
+
+    private (double Day, double Week) Thresholds(string group)
+    {
+        if (!_groups.TryGetValue(group, out var baseline) || baseline.Days < options.MinGroupReaderDays)
+        {
+            return (options.Threshold, options.SlowThreshold);
+        }
+        var days = options.SlowWindow.TotalDays;
+        return (Math.Max(options.Threshold, Math.Ceiling(baseline.Mean + options.Deviations * baseline.StandardDeviation)),
+            Math.Max(options.SlowThreshold, Math.Ceiling(days * baseline.Mean + options.Deviations * Math.Sqrt(days) * baseline.StandardDeviation)));
+    }
+
+    /// <summary>A finished reader-day joins its group's baseline (a day with no read outside a case counts as zero).</summary>
+    private void Fold(ReaderDay day)
+    {
+        if (day.Group.Length == 0)
+        {
+            return;
+        }
+        if (!_groups.TryGetValue(day.Group, out var baseline))
+        {
+            _groups[day.Group] = baseline = new Baseline();
+        }
+        baseline.Add(day.Subjects.Count);
+        day.Subjects.Clear();
+        day.Group = "";
+    }
+
+    private sealed class ReaderDay
+    {
+        public DateOnly Date { get; set; }
+
+        public string Group { get; set; } = "";
+
+        public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Welford's running mean and variance of subjects read outside a case per reader-day.</summary>
+    private sealed class Baseline
+    {
+        private double _m2;
+
+        public long Days { get; private set; }
+
+        public double Mean { get; private set; }
+
+        public double StandardDeviation => Days > 1 ? Math.Sqrt(_m2 / (Days - 1)) : 0;
+
+        public void Add(double x)
+        {
+            Days++;
+            var delta = x - Mean;
+            Mean += delta / Days;
+            _m2 += delta * (x - Mean);
+        }
+    }
 }

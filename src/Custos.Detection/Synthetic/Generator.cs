@@ -114,13 +114,15 @@ public static class Generator
         {
             BuildOrganisation();
             BuildSubjects();
-            foreach (var worker in _workers.Values.OrderBy(w => w.Member.Id, StringComparer.Ordinal))
-            {
-                Background(worker);
-            }
+            // Campaigns first, so that their readers are known to the background: a campaign
+            // reader does not also travel (one person, one place at a time).
             if (_o.Campaigns)
             {
                 InjectCampaigns();
+            }
+            foreach (var worker in _workers.Values.OrderBy(w => w.Member.Id, StringComparer.Ordinal))
+            {
+                Background(worker);
             }
             return Finish();
         }
@@ -341,7 +343,7 @@ public static class Generator
             var travelTo = "";
             for (var day = 0; day < _o.Days; day++)
             {
-                if (day > travelUntil && _rng.NextDouble() < 0.004 * _rates.Travel)
+                if (day > travelUntil && _rng.NextDouble() < 0.004 * _rates.Travel && !_campaignReaders.Contains(worker.Member.Id))
                 {
                     travelUntil = day + 3 + _rng.Next(4);
                     travelTo = worker.Member.Jurisdiction == "US" ? (_rng.NextDouble() < 0.5 ? "DE" : "GB") : (_rng.NextDouble() < 0.5 ? "US" : "SG");
@@ -401,7 +403,9 @@ public static class Generator
                 if (_rng.NextDouble() < 0.03 * _rates.Slips)
                 {
                     var other = _rng.NextDouble() < 0.5 ? subject : RandomSubject(served, 0.04 * _rates.ProtectedShare);
-                    Read(worker, @case.Closed!.Value.AddMinutes(5 + _rng.Next(600)), location, other, [_v.Basic], _v.SupportPurpose, null);
+                    // In working hours, like everything a person does: later that day or the next.
+                    var slip = InShift(worker, day + (_rng.NextDouble() < 0.5 ? 0 : 1));
+                    Read(worker, slip > @case.Closed!.Value ? slip : @case.Closed.Value.AddMinutes(5 + _rng.Next(60)), location, other, [_v.Basic], _v.SupportPurpose, null);
                 }
                 // A refusal: a category outside the purpose, asked for by mistake.
                 if (_rng.NextDouble() < 0.02 * _rates.Refusals)
@@ -744,8 +748,8 @@ public static class Generator
                     var (perNight, nights) = high ? (8, 1) : medium ? (4, 1) : (2, 3);
                     for (var n = 0; n < nights; n++)
                     {
-                        // Ten to twelve hours after the shift began: the middle of the reader's night.
-                        var night = DayStart(day + n * 2).AddHours(reader.ShiftStart + 12 + _rng.NextDouble());
+                        // Sixteen to eighteen hours after the shift began: the middle of the reader's night.
+                        var night = DayStart(day + n * 2).AddHours(reader.ShiftStart + 16 + 2 * _rng.NextDouble());
                         for (var i = 0; i < perNight; i++)
                         {
                             Read(reader, night.AddMinutes(i * 11), reader.Member.Jurisdiction, RandomSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
