@@ -23,7 +23,7 @@ public sealed record ProtectedSubjectOptions
         ["journalist"] = 1.0,
         ["minor"] = 1.0,
         ["public-figure"] = 1.0,
-        [WorldIndex.EmployeeClass] = 0.75,
+        [WorldIndex.EmployeeClass] = 1.0,
     };
 
     public double DefaultClassWeight { get; init; } = 1.0;
@@ -107,7 +107,7 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
             Evidence = state.Window.EventIds(),
             Reason = subjects.Length == 1
                 ? $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) with no open case naming them."
-                : $"{o.ReaderId} read {subjects.Length} protected subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} with no open case naming them, the last ({classes}) for {what}.",
+                : $"{o.ReaderId} read {subjects.Length} protected subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} with no open case naming them, the last ({classes}) for {what}{(o.Allowed ? "" : ", refused")}.",
         });
         state.FiredUntil = o.Time + options.Window;
     }
