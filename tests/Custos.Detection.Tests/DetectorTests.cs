@@ -67,14 +67,15 @@ public sealed class DetectorTests
     }
 
     [Fact]
-    public void Protected_subject_counts_a_refused_attempt_at_half_weight()
+    public void Protected_subject_counts_a_refused_attempt_like_a_read_unless_configured_lower()
     {
-        var one = new Scenario();
-        one.Read(Hours(1), "staff:agent1", "user:j1", ["network.ip_address"], outcome: Outcome.Deny);
-        one.Findings(new ProtectedSubjectDetector(new ProtectedSubjectOptions())).ShouldBeEmpty();
+        var s = new Scenario();
+        s.Read(Hours(1), "staff:agent1", "user:j1", ["network.ip_address"], outcome: Outcome.Deny);
+        s.Findings(new ProtectedSubjectDetector(new ProtectedSubjectOptions())).ShouldHaveSingleItem().Reason.ShouldContain("tried to read");
+        s.Findings(new ProtectedSubjectDetector(new ProtectedSubjectOptions { DeniedWeight = 0.5 })).ShouldBeEmpty();
 
-        one.Read(Hours(2), "staff:agent1", "user:j2", ["network.ip_address"], outcome: Outcome.Deny);
-        one.Findings(new ProtectedSubjectDetector(new ProtectedSubjectOptions())).ShouldHaveSingleItem().Reason.ShouldContain("refused");
+        s.Read(Hours(2), "staff:agent1", "user:j2", ["network.ip_address"], outcome: Outcome.Deny);
+        s.Findings(new ProtectedSubjectDetector(new ProtectedSubjectOptions { DeniedWeight = 0.5 })).ShouldHaveSingleItem().Reason.ShouldContain("refused");
     }
 
     // ------------------------------------------------------------ unexplained access
@@ -182,6 +183,22 @@ public sealed class DetectorTests
         s.Read(Hours(5), "staff:agent1", "user:31");
 
         s.Findings(new GraphFanOutDetector(Index, new GraphFanOutOptions())).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Graph_fan_out_follows_a_team_one_reads_the_journalist_colleagues_read_the_contacts()
+    {
+        var s = new Scenario();
+        var anchor = s.Read(Hours(1), "staff:amy", "user:j1", ["network.ip_address"], purpose: "internal-audit");
+        s.Read(Hours(2), "staff:bob", "user:2", purpose: "internal-audit");
+        s.Read(Hours(3), "staff:chen", "user:3", purpose: "internal-audit");
+        s.Read(Hours(3), "staff:agent1", "user:1"); // another department: not the team
+
+        var finding = s.Findings(new GraphFanOutDetector(Index, new GraphFanOutOptions())).ShouldHaveSingleItem();
+
+        finding.Readers.ShouldBe(["staff:amy", "staff:bob", "staff:chen"], ignoreOrder: true);
+        finding.Evidence.ShouldContain(anchor);
+        finding.Reason.ShouldContain("department dept:iarc");
     }
 
     [Fact]

@@ -29,10 +29,11 @@ public sealed record ProtectedSubjectOptions
     public double DefaultClassWeight { get; init; } = 1.0;
 
     /// <summary>
-    /// Multiplier of an attempt the policy refused: it shows intent but exposed nothing, so by
-    /// default a refused IP-address attempt raises only with a second protected subject.
+    /// Multiplier of an attempt the policy refused. By default a refusal counts as a read: it
+    /// exposed nothing, but trying for a journalist's IP address with no case is the intent
+    /// oversight must see (under Custos the section 1 incident is a run of refusals).
     /// </summary>
-    public double DeniedWeight { get; init; } = 0.5;
+    public double DeniedWeight { get; init; } = 1.0;
 
     /// <summary>Lowest tier that makes the finding high severity.</summary>
     public int HighTier { get; init; } = 3;

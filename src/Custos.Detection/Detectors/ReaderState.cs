@@ -53,7 +53,7 @@ internal sealed class ReaderTable<TState>(Func<string, TState> create)
 }
 
 /// <summary>One event a detector holds as evidence.</summary>
-internal readonly record struct Sighting(DateTimeOffset Time, string EventId, string Subject, double Weight);
+internal readonly record struct Sighting(DateTimeOffset Time, string EventId, string Subject, double Weight, string? Reader = null);
 
 /// <summary>
 /// The sightings of one reader within a sliding time window, oldest first, capped in count so

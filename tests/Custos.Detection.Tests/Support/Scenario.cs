@@ -1,6 +1,5 @@
 using Custos.Detection.Correlation;
 using Custos.Formats;
-using Case = Custos.Formats.Case;
 
 namespace Custos.Detection.Tests.Support;
 
