@@ -44,11 +44,12 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
 {
     public const string DetectorName = "graph-fan-out";
 
-    private readonly ReaderTable<Pool> _pools = new(_ => new Pool(options));
+    private readonly ReaderTable<Pool> _readers = new(_ => new Pool(options));
+    private readonly ReaderTable<Pool> _teams = new(_ => new Pool(options));
 
     public string Name => DetectorName;
 
-    public int StateSize => _pools.Count + _pools.States.Sum(s => s.Anchors.Count + s.Related.Count);
+    public int StateSize => _readers.Count + _teams.Count + _readers.States.Concat(_teams.States).Sum(s => s.Anchors.Count + s.Related.Count);
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
@@ -56,17 +57,17 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         ArgumentNullException.ThrowIfNull(findings);
         var o = observation;
         var listedProtected = world.Subject(o.SubjectId)?.Protected.Count > 0;
-        Observe(o, "reader " + o.ReaderId, anchors: listedProtected, team: false, findings);
+        Observe(o, _readers, o.ReaderId, anchors: listedProtected, team: false, findings);
         if (options.Teams && o.Reader is { } reader)
         {
-            Observe(o, "department " + reader.Department, anchors: listedProtected && !o.Explained && o.MaxTier >= options.TeamAnchorTier, team: true, findings);
+            Observe(o, _teams, reader.Department, anchors: listedProtected && !o.Explained && o.MaxTier >= options.TeamAnchorTier, team: true, findings);
         }
     }
 
-    private void Observe(Observation o, string key, bool anchors, bool team, ICollection<Finding> findings)
+    private void Observe(Observation o, ReaderTable<Pool> pools, string key, bool anchors, bool team, ICollection<Finding> findings)
     {
         // Only readers and departments that have read a protected subject hold state here.
-        var pool = anchors ? _pools.Touch(key, o.Time) : _pools.Find(key);
+        var pool = anchors ? pools.Touch(key, o.Time) : pools.Find(key);
         if (pool is null)
         {
             return;
@@ -93,7 +94,7 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         {
             return;
         }
-        _pools.Touch(key, o.Time);
+        pools.Touch(key, o.Time);
         pool.Related.Add(new Sighting(o.Time, o.Id, o.SubjectId, hops, o.ReaderId));
         var relation = hops == 1 ? "a contact" : "a contact of a contact";
         if (o.Time < pool.FiredUntil)
@@ -126,7 +127,7 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         {
             return; // one reader alone is their own pool's finding
         }
-        var who = readers.Length == 1 ? readers[0] : $"{Text.List(readers)}, of {key}";
+        var who = readers.Length == 1 ? readers[0] : $"{Text.List(readers)}, of department {key}";
         findings.Add(new Finding
         {
             Detector = Name,
@@ -140,7 +141,11 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         pool.FiredUntil = o.Time + options.Window;
     }
 
-    public void Evict(DateTimeOffset now) => _pools.EvictIdleSince(now - options.Window);
+    public void Evict(DateTimeOffset now)
+    {
+        _readers.EvictIdleSince(now - options.Window);
+        _teams.EvictIdleSince(now - options.Window);
+    }
 
     /// <summary>The anchors and related reads of one reader or one department.</summary>
     private sealed class Pool(GraphFanOutOptions options)

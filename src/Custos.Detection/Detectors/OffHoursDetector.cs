@@ -8,7 +8,7 @@ public sealed record OffHoursOptions
     public bool Enabled { get; init; } = true;
 
     /// <summary>Events of a reader before their pattern is trusted.</summary>
-    public int WarmupEvents { get; init; } = 150;
+    public int WarmupEvents { get; init; } = 80;
 
     /// <summary>Distinct days of a reader's activity before their pattern is trusted.</summary>
     public int WarmupDays { get; init; } = 10;

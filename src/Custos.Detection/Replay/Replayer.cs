@@ -13,6 +13,12 @@ public sealed record ReplaySummary
 
     public double EventsPerSecond => Elapsed > TimeSpan.Zero ? Events / Elapsed.TotalSeconds : 0;
 
+    /// <summary>Processor time the process spent during the replay (all threads: JIT and GC included).</summary>
+    public required TimeSpan ProcessorTime { get; init; }
+
+    /// <summary>Events per second of processor time: the one-core rate, whatever else shares the machine.</summary>
+    public double EventsPerProcessorSecond => ProcessorTime > TimeSpan.Zero ? Events / ProcessorTime.TotalSeconds : 0;
+
     public required IReadOnlyDictionary<string, int> AlertsByDetector { get; init; }
 
     public int Alerts => AlertsByDetector.Values.Sum();
@@ -50,6 +56,7 @@ public static class Replayer
         }, options);
 
         var peak = 0;
+        var processorBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         foreach (var access in events)
         {
@@ -61,12 +68,14 @@ public static class Replayer
         }
         engine.Flush();
         clock.Stop();
+        var processor = Process.GetCurrentProcess().TotalProcessorTime - processorBefore;
         peak = Math.Max(peak, engine.StateSize);
 
         return new ReplaySummary
         {
             Events = engine.EventsObserved,
             Elapsed = clock.Elapsed,
+            ProcessorTime = processor,
             AlertsByDetector = byDetector,
             FindingsByDetector = new SortedDictionary<string, long>(engine.FindingsByDetector.ToDictionary(), StringComparer.Ordinal),
             PeakStateSize = peak,

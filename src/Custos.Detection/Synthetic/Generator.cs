@@ -143,19 +143,22 @@ public static class Generator
 
             var n = _o.Staff;
             var head = AddStaff(_v.Root, [_v.ManagerRole], "US", null, Kind.Manager);
+            // The small offices first, so that even a small world has its auditors, privacy
+            // office and oversight; support takes whatever is left at the end.
             var plan = new (string Dept, string Role, Kind Kind, double Share, string[] Homes)[]
             {
-                (_v.Support, _v.SupportRole, Kind.Support, 0.44, ["US", "US", "US", "IE", "IE", "DE"]),
+                (_v.Oversight, "oversight", Kind.Quiet, 0.02, ["US", "IE"]),
+                (_v.Privacy, "privacy-officer", Kind.Quiet, 0.02, ["US", "IE"]),
+                (_v.Audit, _v.AuditorRole, Kind.Auditor, 0.04, ["US", "US", "IE"]),
                 (_v.TrustSafety, _v.InvestigatorRole, Kind.Investigator, 0.20, ["US", "US", "IE"]),
                 (_v.Engineering, _v.EngineerRole, Kind.Engineer, 0.24, ["US", "US", "IE", "DE"]),
-                (_v.Audit, _v.AuditorRole, Kind.Auditor, 0.04, ["US", "US", "IE"]),
-                (_v.Privacy, "privacy-officer", Kind.Quiet, 0.02, ["US", "IE"]),
-                (_v.Oversight, "oversight", Kind.Quiet, 0.02, ["US", "IE"]),
+                (_v.Support, _v.SupportRole, Kind.Support, 0.44, ["US", "US", "US", "IE", "IE", "DE"]),
             };
             var remaining = n - 1;
             foreach (var (dept, role, kind, share, homes) in plan)
             {
-                var count = Math.Max(kind is Kind.Auditor ? 6 : 2, (int)Math.Round(n * share));
+                // Two incidents of four auditors each need at least eight; small worlds get ten.
+                var count = Math.Max(kind is Kind.Auditor ? 10 : 2, (int)Math.Round(n * share));
                 count = Math.Min(count, remaining - 1);
                 var manager = AddStaff(dept, [_v.ManagerRole], homes[0], head.Id, Kind.Manager);
                 remaining -= 1;
@@ -573,6 +576,11 @@ public static class Generator
                 .Where(w => w.Kind == kind && !_campaignReaders.Contains(w.Member.Id) && (where?.Invoke(w) ?? true))
                 .OrderBy(w => w.Member.Id, StringComparer.Ordinal)
                 .ToList();
+            if (candidates.Count == 0)
+            {
+                // A small world: a reader takes part in a second campaign.
+                candidates = [.. _workers.Values.Where(w => w.Kind == kind && (where?.Invoke(w) ?? true)).OrderBy(w => w.Member.Id, StringComparer.Ordinal)];
+            }
             var pick = candidates[_rng.Next(candidates.Count)];
             _campaignReaders.Add(pick.Member.Id);
             return pick;
@@ -770,7 +778,7 @@ public static class Generator
         private void Incident(CampaignDraft c, int day, bool slow)
         {
             var index = c.Index(_campaigns);
-            var team = Enumerable.Range(0, 4).Select(i => PickReader(Kind.Auditor, w => w.Member.Jurisdiction == "US")).ToList();
+            var team = Enumerable.Range(0, 4).Select(i => PickReader(Kind.Auditor)).ToList();
             var usable = _journalists.Where(j => Jurisdiction(j) == "US" && _contacts.GetValueOrDefault(j, []).Count >= 3).ToList();
             var journalists = new List<string> { Target(usable.Count >= 2 ? usable : _journalists), Target(usable.Count >= 2 ? usable : _journalists) };
             var cover = OpenCase("IA", _v.AuditPurpose, team[0].Member.Id, [Shuffle(_staff.Where(s => s.Account is not null)).First().Account!],

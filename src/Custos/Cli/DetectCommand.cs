@@ -32,7 +32,7 @@ internal static class DetectCommand
             var summary = Replayer.RunFiles(parse.GetValue(world)!.FullName, parse.GetValue(events)!.FullName, parse.GetValue(output)!.FullName);
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{summary.Events} events in {summary.Elapsed.TotalSeconds:0.00} s ({summary.EventsPerSecond:0} events/s); {summary.Alerts} alerts"));
+                $"{summary.Events} events in {summary.Elapsed.TotalSeconds:0.00} s ({summary.EventsPerSecond:0} events/s; {summary.EventsPerProcessorSecond:0} per CPU-second); {summary.Alerts} alerts"));
             foreach (var (detector, count) in summary.AlertsByDetector)
             {
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {detector,-20} {count,6}"));
