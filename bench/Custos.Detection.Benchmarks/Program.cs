@@ -3,6 +3,7 @@ using System.Globalization;
 using Custos.Detection;
 using Custos.Detection.Correlation;
 using Custos.Detection.Replay;
+using Custos.Detection.Scoring;
 using Custos.Detection.Synthetic;
 using Custos.Formats;
 
@@ -13,6 +14,10 @@ using Custos.Formats;
 //   replay WORLD EVENTS [--repeat N]   time the replay of files (JSON parsing included)
 //   memory [--days D] [--staff S]      a long stream over a fixed set of readers: state size per 10 days
 //   trace WORLD EVENTS READER          every finding about one reader (for tuning)
+//   profile WORLD EVENTS               engine time with each detector switched off in turn
+//   evaluate --seeds A-B [--variants 0,1,2] [--days D] [--staff S]
+//                                      generate, replay and score each seed and variant in
+//                                      memory; print one row per run and the aggregate table
 var command = args.Length > 0 ? args[0] : "help";
 switch (command)
 {
@@ -21,6 +26,10 @@ switch (command)
         return 0;
     case "memory":
         Memory(Option("--days", 360), Option("--staff", 200));
+        return 0;
+    case "evaluate":
+        Evaluate(Range(OptionText("--seeds", "1-3")), OptionText("--variants", "0").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
+            Option("--days", 90), Option("--staff", 500));
         return 0;
     case "profile":
         Profile(args[1], args[2]);
@@ -31,6 +40,20 @@ switch (command)
     default:
         Console.Error.WriteLine("usage: replay WORLD EVENTS [--repeat N] | memory [--days D] [--staff S] | trace WORLD EVENTS READER");
         return 2;
+}
+
+string OptionText(string name, string fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 ? args[at + 1] : fallback;
+}
+
+static int[] Range(string text)
+{
+    var parts = text.Split('-');
+    var first = int.Parse(parts[0], CultureInfo.InvariantCulture);
+    var last = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : first;
+    return [.. Enumerable.Range(first, last - first + 1)];
 }
 
 int Option(string name, int fallback)
@@ -87,6 +110,102 @@ static void Memory(int days, int staff)
             nextReport = nextReport.AddDays(10);
         }
     }
+}
+
+static void Evaluate(int[] seeds, int[] variants, int days, int staff)
+{
+    var reports = new List<ScoreReport>();
+    var exact = new List<(string Pattern, TimeSpan? Detect, int? SubjectsBefore)>();
+    Console.WriteLine("| seed | variant | events | alerts | recall | precision | alerts/100 staff/day | median TTD | incident subjects before alert |");
+    Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var seed in seeds)
+    {
+        foreach (var variant in variants)
+        {
+            var dataset = Generator.Generate(new GeneratorOptions { Seed = seed, Days = days, Staff = staff, Variant = variant });
+            // Driven here rather than through Replayer so that every change is seen as it is
+            // published: the moment a campaign's event first sits in a raised alert is its exact
+            // detection time, even when it joined an alert raised before the campaign began.
+            var alerts = new List<Alert>();
+            var campaignOf = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < dataset.Labels.Campaigns.Count; i++)
+            {
+                foreach (var id in dataset.Labels.Campaigns[i].Events)
+                {
+                    campaignOf[id] = i;
+                }
+            }
+            var seenAt = new DateTimeOffset?[dataset.Labels.Campaigns.Count];
+            var now = DateTimeOffset.MinValue;
+            var engine = new DetectionEngine(dataset.World, change =>
+            {
+                if (change.Kind is AlertChangeKind.Raised or AlertChangeKind.Updated)
+                {
+                    foreach (var id in change.Alert.Evidence)
+                    {
+                        if (campaignOf.TryGetValue(id, out var i))
+                        {
+                            seenAt[i] ??= now;
+                        }
+                    }
+                }
+                else if (change.Kind == AlertChangeKind.Closed)
+                {
+                    alerts.Add(change.Alert);
+                }
+            });
+            foreach (var e in dataset.Events)
+            {
+                now = e.Time;
+                engine.Observe(e);
+            }
+            engine.Flush();
+            var report = Scorer.Score(dataset.Labels, alerts);
+            reports.Add(report);
+            for (var i = 0; i < seenAt.Length; i++)
+            {
+                var campaign = dataset.Labels.Campaigns[i];
+                exact.Add((campaign.Pattern, seenAt[i] - campaign.Start,
+                    seenAt[i] is { } at ? campaign.Timeline.Where(r => r.Time <= at).Select(r => r.Subject).Distinct().Count() : null));
+            }
+            var incidents = string.Join(", ", report.Campaigns.Where(c => c.Pattern == Campaign.IncidentPattern)
+                .Select(c => c.SubjectsBeforeAlert?.ToString(CultureInfo.InvariantCulture) ?? "missed"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {seed} | {variant} | {dataset.Events.Count} | {report.Alerts} | {report.Recall:0.000} | {report.Precision:0.000} | {report.AlertsPer100StaffPerDay:0.000} | {Scorer.Duration(report.MedianTimeToDetect)} | {incidents} |"));
+            var joined = report.Campaigns.Where(c => c.JoinedEarlierAlert).Select(c => $"{c.Id} {c.Pattern}/{c.Intensity} in {c.FirstAlert}").ToList();
+            if (joined.Count > 0)
+            {
+                Console.Error.WriteLine($"seed {seed} variant {variant} joined an earlier alert: {string.Join(", ", joined)}");
+            }
+            var missed = report.Campaigns.Where(c => !c.Detected).Select(c => $"{c.Id} {c.Pattern}/{c.Intensity}").ToList();
+            if (missed.Count > 0)
+            {
+                Console.Error.WriteLine($"seed {seed} variant {variant} missed: {string.Join(", ", missed)}");
+            }
+        }
+    }
+
+    var campaigns = reports.SelectMany(r => r.Campaigns).ToList();
+    Console.WriteLine();
+    Console.WriteLine("| pattern | campaigns | detected | recall | median time to detect | slowest detection |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+    foreach (var group in exact.GroupBy(c => c.Pattern).OrderBy(g => g.Key, StringComparer.Ordinal))
+    {
+        var detected = group.Count(c => c.Detect is not null);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {group.Key} | {group.Count()} | {detected} | {(double)detected / group.Count():0.000} | {Scorer.Duration(Scorer.Median(group.Select(c => c.Detect)))} | {Scorer.Duration(group.Max(c => c.Detect))} |"));
+    }
+    var alertsTotal = reports.Sum(r => r.Alerts);
+    var truePositives = reports.Sum(r => r.TruePositiveAlerts);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| **overall** | {exact.Count} | {exact.Count(c => c.Detect is not null)} | {(double)exact.Count(c => c.Detect is not null) / exact.Count:0.000} | {Scorer.Duration(Scorer.Median(exact.Select(c => c.Detect)))} | {Scorer.Duration(exact.Max(c => c.Detect))} |"));
+    Console.WriteLine();
+    var incidentsAll = exact.Where(c => c.Pattern == Campaign.IncidentPattern).ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"alerts {alertsTotal}, overlapping a campaign {truePositives}: precision {(double)truePositives / alertsTotal:0.000}; "
+        + $"alerts per 100 staff per day {reports.Average(r => r.AlertsPer100StaffPerDay):0.000} (mean of runs, worst {reports.Max(r => r.AlertsPer100StaffPerDay):0.000}); "
+        + $"incidents caught {incidentsAll.Count(c => c.Detect is not null)}/{incidentsAll.Count}, most subjects read up to the alert that first held them {incidentsAll.Max(c => c.SubjectsBefore ?? int.MaxValue)}; "
+        + $"campaigns that joined an alert raised before they began: {campaigns.Count(c => c.JoinedEarlierAlert)} (the tables above time them from the update that added them)"));
 }
 
 static void Profile(string worldPath, string eventsPath)

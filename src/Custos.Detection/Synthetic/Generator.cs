@@ -273,6 +273,20 @@ public static class Generator
 
         private static string[] ServedBy(StaffMember member) => member.Jurisdiction == "US" ? UsServed : EuServed;
 
+        /// <summary>A subject for a campaign that no other campaign targets, so each campaign stays its own.</summary>
+        private string CampaignSubject(string[] served, double protectedChance = 0)
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                var subject = RandomSubject(served, protectedChance);
+                if (_usedTargets.Add(subject))
+                {
+                    return subject;
+                }
+            }
+            return RandomSubject(served, protectedChance);
+        }
+
         private string RandomSubject(string[] served, double protectedChance = 0)
         {
             if (protectedChance > 0 && _rng.NextDouble() < protectedChance)
@@ -598,7 +612,8 @@ public static class Generator
                 case "protected-subject":
                 {
                     var reader = PickReader(Kind.Support);
-                    var targets = Shuffle(_protectedSubjects.Where(s => ServedBy(reader.Member).Contains(Jurisdiction(s)))).Take(high ? 4 : medium ? 3 : 4).ToList();
+                    var served = _protectedSubjects.Where(s => ServedBy(reader.Member).Contains(Jurisdiction(s))).ToList();
+                    var targets = Enumerable.Range(0, high ? 4 : medium ? 3 : 4).Select(_ => Target(served)).ToList();
                     var time = WorkTime(reader, day);
                     foreach (var (target, i) in targets.Select((t, i) => (t, i)))
                     {
@@ -615,7 +630,7 @@ public static class Generator
                     {
                         for (var i = 0; i < perDay; i++)
                         {
-                            Read(reader, WorkTime(reader, day + d * 2), reader.Member.Jurisdiction, RandomSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: c.Index(_campaigns));
+                            Read(reader, WorkTime(reader, day + d * 2), reader.Member.Jurisdiction, CampaignSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: c.Index(_campaigns));
                         }
                     }
                     break;
@@ -627,6 +642,7 @@ public static class Generator
                     var near = _contacts[anchor].Distinct().ToList();
                     var far = near.SelectMany(n => _contacts.GetValueOrDefault(n, [])).Where(s => s != anchor && !near.Contains(s)).Distinct().ToList();
                     var targets = high ? near.Take(4).Concat(far.Take(2)).ToList() : medium ? near.Take(3).ToList() : near.Take(2).Concat(far.Take(1)).ToList();
+                    _usedTargets.UnionWith(targets);
                     var time = WorkTime(reader, day);
                     var index = c.Index(_campaigns);
                     Read(reader, time, reader.Member.Jurisdiction, anchor, [_v.Basic, _v.Social], _v.InvestigationPurpose, null, campaign: index);
@@ -656,7 +672,7 @@ public static class Generator
                     {
                         for (var i = 0; i < 5; i++)
                         {
-                            Read(reader, time.AddMinutes(i * 40), reader.Member.Jurisdiction, RandomSubject(ServedBy(reader.Member)), [_v.Location], _v.InvestigationPurpose, null, campaign: index);
+                            Read(reader, time.AddMinutes(i * 40), reader.Member.Jurisdiction, CampaignSubject(ServedBy(reader.Member)), [_v.Location], _v.InvestigationPurpose, null, campaign: index);
                         }
                     }
                     else
@@ -675,7 +691,7 @@ public static class Generator
                         // Harvesting: many customers' contact details in one day.
                         for (var i = 0; i < 70; i++)
                         {
-                            Read(reader, WorkTime(reader, day), reader.Member.Jurisdiction, RandomSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
+                            Read(reader, WorkTime(reader, day), reader.Member.Jurisdiction, CampaignSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
                         }
                     }
                     else
@@ -688,7 +704,7 @@ public static class Generator
                             var count = medium ? 5 : 2;
                             for (var i = 0; i < count; i++)
                             {
-                                var subject = RandomSubject(ServedBy(reader.Member));
+                                var subject = CampaignSubject(ServedBy(reader.Member));
                                 var at = WorkTime(reader, day + d * 2);
                                 var @case = OpenCase("SUP", _v.SupportPurpose, reader.Member.Id, [subject], at.AddMinutes(-3), at.AddHours(4));
                                 Read(reader, at, reader.Member.Jurisdiction, subject, [_v.Basic, medium ? _v.Messages : _v.Location], _v.SupportPurpose, @case.Id, campaign: index);
@@ -706,7 +722,7 @@ public static class Generator
                     for (var i = 0; i < count; i++)
                     {
                         var at = c.Intensity == "slow" ? WorkTime(reader, day + i / 3) : time + spacing * i;
-                        Read(reader, at, reader.Member.Jurisdiction, RandomSubject(ServedBy(reader.Member), 0.3), [_rng.NextDouble() < 0.5 ? _v.Messages : _v.Ip], _v.SupportPurpose, null, Outcome.Deny, index);
+                        Read(reader, at, reader.Member.Jurisdiction, CampaignSubject(ServedBy(reader.Member), 0.3), [_rng.NextDouble() < 0.5 ? _v.Messages : _v.Ip], _v.SupportPurpose, null, Outcome.Deny, index);
                     }
                     break;
                 }
@@ -721,7 +737,7 @@ public static class Generator
                     for (var i = 0; i < count; i++)
                     {
                         var at = slow ? WorkTime(reader, day + i) : time.AddMinutes(i * 25);
-                        Read(reader, at, location, _subjectsByJurisdiction["US"][_rng.Next(_subjectsByJurisdiction["US"].Count)], [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
+                        Read(reader, at, location, CampaignSubject(["US"]), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
                     }
                     break;
                 }
@@ -760,7 +776,7 @@ public static class Generator
                         var night = DayStart(day + n * 2).AddHours(reader.ShiftStart + 16 + 2 * _rng.NextDouble());
                         for (var i = 0; i < perNight; i++)
                         {
-                            Read(reader, night.AddMinutes(i * 11), reader.Member.Jurisdiction, RandomSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
+                            Read(reader, night.AddMinutes(i * 11), reader.Member.Jurisdiction, CampaignSubject(ServedBy(reader.Member)), [_v.Basic, _v.Contact], _v.SupportPurpose, null, campaign: index);
                         }
                     }
                     break;
@@ -793,6 +809,7 @@ public static class Generator
             }
             Step(0, journalists[0], [_v.Ip]);
             Step(2, journalists[1], [_v.Ip]);
+            _usedTargets.UnionWith(_contacts[journalists[0]].Concat(_contacts[journalists[1]]));
             foreach (var (contact, i) in _contacts[journalists[0]].Distinct().Take(3).Select((x, i) => (x, i)))
             {
                 Step(i % 2 == 0 ? 1 : 3, contact, [_v.Ip, _v.Social]);
