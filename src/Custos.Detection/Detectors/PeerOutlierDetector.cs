@@ -167,9 +167,12 @@ public sealed class PeerOutlierDetector(WorldIndex world, PeerOutlierOptions opt
         {
             _groups[reader.Group] = group = new GroupStats();
         }
+        // Clipped at the group's limits, once it has some: an outlier day must not raise the
+        // yardstick it is measured by.
+        var warm = group.Days >= options.MinGroupReaderDays;
+        group.Breadth.Add(warm ? Math.Min(reader.Subjects.Count, group.Breadth.Limit(options)) : reader.Subjects.Count);
+        group.Volume.Add(warm ? Math.Min(reader.Events, group.Volume.Limit(options)) : reader.Events);
         group.Days++;
-        group.Breadth.Add(reader.Subjects.Count);
-        group.Volume.Add(reader.Events);
         foreach (var category in reader.CategorySubjects.Keys)
         {
             group.CategoryDays[category] = group.CategoryDays.GetValueOrDefault(category) + 1;

@@ -134,18 +134,23 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
             Math.Max(options.SlowThreshold, Math.Ceiling(days * baseline.Mean + options.Deviations * Math.Sqrt(days) * baseline.StandardDeviation)));
     }
 
-    /// <summary>A finished reader-day joins its group's baseline (a day with no read outside a case counts as zero).</summary>
+    /// <summary>
+    /// A finished reader-day joins its group's baseline (a day with no read outside a case
+    /// counts as zero), clipped at the day's threshold: a day of misuse must not raise the
+    /// yardstick it is measured by.
+    /// </summary>
     private void Fold(ReaderDay day)
     {
         if (day.Group.Length == 0)
         {
             return;
         }
+        var limit = Thresholds(day.Group).Day;
         if (!_groups.TryGetValue(day.Group, out var baseline))
         {
             _groups[day.Group] = baseline = new Baseline();
         }
-        baseline.Add(day.Subjects.Count);
+        baseline.Add(Math.Min(day.Subjects.Count, limit));
         day.Subjects.Clear();
         day.Group = "";
     }
