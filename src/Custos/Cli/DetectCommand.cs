@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Custos.Detection;
 using Custos.Detection.Replay;
 using Custos.Detection.Scoring;
 using Custos.Detection.Synthetic;
@@ -26,10 +27,16 @@ internal static class DetectCommand
         var world = Existing("--world", "The world.json to resolve readers, subjects and cases against.");
         var events = Existing("--events", "The events.jsonl to replay, in time order.");
         var output = new Option<FileInfo>("--out") { Description = "Where to write alerts.jsonl.", Required = true };
-        var command = new Command("run", "Replay events.jsonl against world.json and write alerts.jsonl, with a summary.") { world, events, output };
+        var options = new Option<FileInfo>("--options")
+        {
+            Description = "A JSON file of detector thresholds overriding the defaults (docs/detection.md).",
+        };
+        options.AcceptExistingOnly();
+        var command = new Command("run", "Replay events.jsonl against world.json and write alerts.jsonl, with a summary.") { world, events, output, options };
         command.SetAction(parse =>
         {
-            var summary = Replayer.RunFiles(parse.GetValue(world)!.FullName, parse.GetValue(events)!.FullName, parse.GetValue(output)!.FullName);
+            var settings = parse.GetValue(options) is { } file ? DetectionOptionsFile.Read(file.FullName) : null;
+            var summary = Replayer.RunFiles(parse.GetValue(world)!.FullName, parse.GetValue(events)!.FullName, parse.GetValue(output)!.FullName, settings);
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.Events} events in {summary.Elapsed.TotalSeconds:0.00} s ({summary.EventsPerSecond:0} events/s; {summary.EventsPerProcessorSecond:0} per CPU-second); {summary.Alerts} alerts"));

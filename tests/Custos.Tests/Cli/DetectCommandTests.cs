@@ -49,6 +49,28 @@ public sealed class DetectCommandTests
     }
 
     [Fact]
+    public async Task Run_takes_thresholds_from_an_options_file()
+    {
+        using var temp = new TempDirectory();
+        var dir = temp.Combine("world");
+        (await CustosProcess.RunAsync(["detect", "generate", "--seed", "8", "--days", "30", "--staff", "80", "--out", dir])).ExitCode.ShouldBe(0);
+        var options = temp.Combine("detection.json");
+        await File.WriteAllTextAsync(options, """{"correlation": {"raise_at": "critical", "corroborating_detectors": 99}}""", TestContext.Current.CancellationToken);
+        var alerts = temp.Combine("alerts.jsonl");
+
+        var quiet = await CustosProcess.RunAsync(["detect", "run", "--world", Path.Combine(dir, "world.json"), "--events", Path.Combine(dir, "events.jsonl"), "--out", alerts, "--options", options]);
+
+        quiet.ExitCode.ShouldBe(0, quiet.StandardError);
+        quiet.StandardOutput.ShouldContain(" 0 alerts");
+        (await File.ReadAllTextAsync(alerts, TestContext.Current.CancellationToken)).ShouldBeEmpty();
+
+        await File.WriteAllTextAsync(options, """{"corelation": {}}""", TestContext.Current.CancellationToken);
+        var typo = await CustosProcess.RunAsync(["detect", "run", "--world", Path.Combine(dir, "world.json"), "--events", Path.Combine(dir, "events.jsonl"), "--out", alerts, "--options", options]);
+        typo.ExitCode.ShouldBe(1);
+        typo.ErrorLines.ShouldHaveSingleItem().ShouldContain("corelation");
+    }
+
+    [Fact]
     public async Task A_bad_event_line_is_one_error_naming_file_line_and_field_and_no_alerts_file()
     {
         using var temp = new TempDirectory();
