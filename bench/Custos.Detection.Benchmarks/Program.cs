@@ -15,7 +15,7 @@ using Custos.Formats;
 //   memory [--days D] [--staff S]      a long stream over a fixed set of readers: state size per 10 days
 //   trace WORLD EVENTS READER          every finding about one reader (for tuning)
 //   profile WORLD EVENTS               engine time with each detector switched off in turn
-//   evaluate --seeds A-B [--variants 0,1,2] [--days D] [--staff S]
+//   evaluate --seeds A-B [--variants 0,1,2] [--days D] [--staff S] [--noise X]
 //                                      generate, replay and score each seed and variant in
 //                                      memory; print one row per run and the aggregate table
 var command = args.Length > 0 ? args[0] : "help";
@@ -29,7 +29,7 @@ switch (command)
         return 0;
     case "evaluate":
         Evaluate(Range(OptionText("--seeds", "1-3")), OptionText("--variants", "0").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-            Option("--days", 90), Option("--staff", 500));
+            Option("--days", 90), Option("--staff", 500), double.Parse(OptionText("--noise", "1"), CultureInfo.InvariantCulture));
         return 0;
     case "profile":
         Profile(args[1], args[2]);
@@ -112,17 +112,18 @@ static void Memory(int days, int staff)
     }
 }
 
-static void Evaluate(int[] seeds, int[] variants, int days, int staff)
+static void Evaluate(int[] seeds, int[] variants, int days, int staff, double noise)
 {
     var reports = new List<ScoreReport>();
     var exact = new List<(string Pattern, TimeSpan? Detect, int? SubjectsBefore)>();
+    var falseByDetector = new SortedDictionary<string, int>(StringComparer.Ordinal);
     Console.WriteLine("| seed | variant | events | alerts | recall | precision | alerts/100 staff/day | median TTD | incident subjects before alert |");
     Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     foreach (var seed in seeds)
     {
         foreach (var variant in variants)
         {
-            var dataset = Generator.Generate(new GeneratorOptions { Seed = seed, Days = days, Staff = staff, Variant = variant });
+            var dataset = Generator.Generate(new GeneratorOptions { Seed = seed, Days = days, Staff = staff, Variant = variant, Noise = noise });
             // Driven here rather than through Replayer so that every change is seen as it is
             // published: the moment a campaign's event first sits in a raised alert is its exact
             // detection time, even when it joined an alert raised before the campaign began.
@@ -162,6 +163,10 @@ static void Evaluate(int[] seeds, int[] variants, int days, int staff)
             engine.Flush();
             var report = Scorer.Score(dataset.Labels, alerts);
             reports.Add(report);
+            foreach (var alert in alerts.Where(a => !a.Evidence.Any(campaignOf.ContainsKey)))
+            {
+                falseByDetector[alert.Detector] = falseByDetector.GetValueOrDefault(alert.Detector) + 1;
+            }
             for (var i = 0; i < seenAt.Length; i++)
             {
                 var campaign = dataset.Labels.Campaigns[i];
@@ -205,7 +210,8 @@ static void Evaluate(int[] seeds, int[] variants, int days, int staff)
         $"alerts {alertsTotal}, overlapping a campaign {truePositives}: precision {(double)truePositives / alertsTotal:0.000}; "
         + $"alerts per 100 staff per day {reports.Average(r => r.AlertsPer100StaffPerDay):0.000} (mean of runs, worst {reports.Max(r => r.AlertsPer100StaffPerDay):0.000}); "
         + $"incidents caught {incidentsAll.Count(c => c.Detect is not null)}/{incidentsAll.Count}, most subjects read up to the alert that first held them {incidentsAll.Max(c => c.SubjectsBefore ?? int.MaxValue)}; "
-        + $"campaigns that joined an alert raised before they began: {campaigns.Count(c => c.JoinedEarlierAlert)} (the tables above time them from the update that added them)"));
+        + $"campaigns that joined an alert raised before they began: {campaigns.Count(c => c.JoinedEarlierAlert)} (the tables above time them from the update that added them); "
+        + $"false alerts by detector: {(falseByDetector.Count == 0 ? "none" : string.Join(", ", falseByDetector.Select(p => $"{p.Key} {p.Value}")))}"));
 }
 
 static void Profile(string worldPath, string eventsPath)

@@ -505,6 +505,25 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void Off_hours_asks_more_of_a_reader_who_often_works_outside_cases()
+    {
+        var s = new Scenario();
+        for (var day = 0; day < 20; day++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                s.Read(Days(day) + Hours(14) + Minutes(i * 45), "staff:agent1", $"user:{1 + i}");
+            }
+        }
+        for (var i = 0; i < 4; i++)
+        {
+            s.Read(Days(20) + Hours(3) + Minutes(i * 10), "staff:agent1", $"user:{30 + i}");
+        }
+
+        s.Findings(new OffHoursDetector(new OffHoursOptions())).ShouldHaveSingleItem().Severity.ShouldBe(Severity.Low);
+    }
+
+    [Fact]
     public void Off_hours_stays_quiet_within_the_readers_hours_and_for_a_night_worker_at_night()
     {
         var s = DayWorker();
@@ -524,15 +543,15 @@ public sealed class DetectorTests
         s.Findings(new OffHoursDetector(new OffHoursOptions())).ShouldBeEmpty();
     }
 
-    /// <summary>agent1 works 14:00–22:00 UTC on weekdays for four weeks.</summary>
+    /// <summary>agent1 works 14:00–22:00 UTC on weekdays for four weeks, on a case naming their customers.</summary>
     private static Scenario DayWorker()
     {
-        var s = new Scenario();
+        var s = new Scenario(DefaultWorld([OpenCase("case:S-1", "staff:agent1", [.. Enumerable.Range(1, 10).Select(i => $"user:{i}")])]));
         for (var day = 0; day < 20; day++)
         {
             for (var i = 0; i < 10; i++)
             {
-                s.Read(Days(day) + Hours(14) + Minutes(i * 45), "staff:agent1", $"user:{1 + i}");
+                s.Read(Days(day) + Hours(14) + Minutes(i * 45), "staff:agent1", $"user:{1 + i}", @case: "case:S-1");
             }
         }
         return s;

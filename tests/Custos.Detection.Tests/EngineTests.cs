@@ -88,3 +88,15 @@ public sealed class EngineTests
         late.ShouldBeLessThanOrEqualTo((int)(early * 1.25), string.Join(", ", samples.Select(s => $"{s.Day:0}:{s.State}")));
     }
 }
+
+public sealed class PoissonTests
+{
+    [Theory]
+    [InlineData(0.0, 1e-5, 1)]
+    [InlineData(1.0, 0.5, 2)]     // P(X >= 1) = 0.63, P(X >= 2) = 0.26
+    [InlineData(1.0, 1e-5, 9)]    // P(X >= 8) = 1.0e-5, P(X >= 9) = 1.1e-6
+    [InlineData(0.2, 1e-5, 5)]
+    [InlineData(50.0, 1e-5, 84)]
+    public void Threshold_is_the_smallest_count_whose_tail_is_within_the_probability(double mean, double tail, int expected) =>
+        Detectors.Poisson.Threshold(mean, tail).ShouldBe(expected);
+}

@@ -22,6 +22,19 @@ public sealed record DeniedBurstOptions
 
     /// <summary>Denials that make the finding high severity.</summary>
     public int HighThreshold { get; init; } = 15;
+
+    /// <summary>
+    /// Both thresholds rise to the peer group's own habit: its mean daily count of refused
+    /// subjects plus this many standard deviations (for the slow window, its days' worth),
+    /// once the group has <see cref="MinGroupReaderDays"/> reader-days of history. A world
+    /// whose tools often ask for more than a purpose allows does not flood oversight.
+    /// </summary>
+    public double Deviations { get; init; } = 4;
+
+    public int MinGroupReaderDays { get; init; } = 30;
+
+    /// <summary>…and at least the Poisson bound of the group's mean at this tail probability per window.</summary>
+    public double TailProbability { get; init; } = 1e-5;
 }
 
 /// <summary>
@@ -33,20 +46,23 @@ public sealed class DeniedBurstDetector(DeniedBurstOptions options) : IDetector
     public const string DetectorName = "denied-burst";
 
     private readonly ReaderTable<State> _readers = new(_ => new State(options));
+    private readonly PeerBaseline _baseline = new(options.MinGroupReaderDays, options.Deviations, options.BurstThreshold, options.TailProbability);
 
     public string Name => DetectorName;
 
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Slow.Count);
+    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Slow.Count) + _baseline.StateSize;
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        var o = observation;
         ArgumentNullException.ThrowIfNull(findings);
+        var o = observation;
+        _baseline.Touch(o);
         if (o.Allowed)
         {
             return;
         }
+        _baseline.Count(o);
         var state = _readers.Touch(o.ReaderId, o.Time);
         state.Slow.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
         if (o.Time < state.FiredUntil)
@@ -68,11 +84,13 @@ public sealed class DeniedBurstDetector(DeniedBurstOptions options) : IDetector
         var burstStart = o.Time - options.BurstWindow;
         var burst = state.Slow.Items.Where(s => s.Time > burstStart).ToList();
         var burstSubjects = burst.Select(s => s.Subject).Distinct(StringComparer.Ordinal).Count();
-        var (window, count, subjects) = burst.Count >= options.BurstThreshold && burstSubjects >= options.MinSubjects
+        var burstThreshold = _baseline.Limit(o.PeerGroup, options.BurstThreshold);
+        var slowThreshold = _baseline.Limit(o.PeerGroup, options.SlowThreshold, options.SlowWindow.TotalDays);
+        var (window, count, subjects) = burst.Count >= burstThreshold && burstSubjects >= options.MinSubjects
             ? (options.BurstWindow, burst.Count, burst)
             : (options.SlowWindow, state.Slow.Count, state.Slow.Items.ToList());
         var distinct = subjects.Select(s => s.Subject).Distinct(StringComparer.Ordinal).ToArray();
-        var threshold = window == options.BurstWindow ? options.BurstThreshold : options.SlowThreshold;
+        var threshold = window == options.BurstWindow ? burstThreshold : slowThreshold;
         if (count < threshold || distinct.Length < options.MinSubjects)
         {
             return;
@@ -90,7 +108,11 @@ public sealed class DeniedBurstDetector(DeniedBurstOptions options) : IDetector
         state.FiredUntil = o.Time + options.BurstWindow;
     }
 
-    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.SlowWindow);
+    public void Evict(DateTimeOffset now)
+    {
+        _readers.EvictIdleSince(now - options.SlowWindow);
+        _baseline.Evict(now);
+    }
 
     private sealed class State(DeniedBurstOptions options)
     {

@@ -36,6 +36,13 @@ public sealed record OffHoursOptions
     /// </summary>
     public int MinUnexplained { get; init; } = 3;
 
+    /// <summary>
+    /// …and at least as many as would come by chance with this probability, given the reader's
+    /// own share of reads outside a case (Poisson): a reader who often works outside cases
+    /// needs more of them at night before it means anything.
+    /// </summary>
+    public double TailProbability { get; init; } = 1e-3;
+
     /// <summary>Readers idle this long are forgotten and warm up again.</summary>
     public TimeSpan ProfileIdle { get; init; } = TimeSpan.FromDays(60);
 }
@@ -62,7 +69,7 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
         var profile = _readers.Touch(o.ReaderId, o.Time);
         var hour = o.Time.UtcDateTime.Hour;
         var unusual = profile.IsWarm && profile.Share(hour) < options.UnusualShare;
-        profile.Record(o.Time);
+        profile.Record(o.Time, o.Explained);
         if (!unusual)
         {
             return;
@@ -90,7 +97,8 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
         }
         var subjects = profile.Window.Subjects();
         var unexplained = profile.Window.Items.Where(s => s.Weight >= 1).Select(s => s.Subject).Distinct(StringComparer.Ordinal).Count();
-        var anyUnexplained = unexplained >= options.MinUnexplained;
+        var expected = subjects.Length * profile.UnexplainedShare;
+        var anyUnexplained = unexplained >= Math.Max(options.MinUnexplained, Poisson.Threshold(expected, options.TailProbability));
         findings.Add(new Finding
         {
             Detector = Name,
@@ -111,6 +119,9 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
         private readonly int[] _hours = new int[24];
         private readonly int[] _today = new int[24];
         private int _total;
+        private long _pastEvents;
+        private long _pastUnexplained;
+        private int _todayUnexplained;
         private int _days;
         private DateOnly _day;
 
@@ -128,7 +139,10 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
         /// Counts the event towards today; a day joins the pattern only once it is over, so a
         /// night of misuse does not make its own hours look usual while it happens.
         /// </summary>
-        public void Record(DateTimeOffset time)
+        /// <summary>Share of past days' reads that no case explained.</summary>
+        public double UnexplainedShare => _pastEvents == 0 ? 0 : (double)_pastUnexplained / _pastEvents;
+
+        public void Record(DateTimeOffset time, bool explained)
         {
             var day = DateOnly.FromDateTime(time.UtcDateTime);
             if (day != _day)
@@ -137,14 +151,21 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
                 _day = day;
             }
             _today[time.UtcDateTime.Hour]++;
+            if (!explained)
+            {
+                _todayUnexplained++;
+            }
         }
 
         private void Fold()
         {
             var any = false;
+            _pastUnexplained += _todayUnexplained;
+            _todayUnexplained = 0;
             for (var h = 0; h < 24; h++)
             {
                 any |= _today[h] > 0;
+                _pastEvents += _today[h];
                 _hours[h] += _today[h];
                 _total += _today[h];
                 _today[h] = 0;

@@ -31,6 +31,13 @@ public sealed record UnexplainedAccessOptions
     public double Deviations { get; init; } = 4;
 
     public int MinGroupReaderDays { get; init; } = 30;
+
+    /// <summary>
+    /// …and at least the count an ordinary member reaches with this probability per window if
+    /// their reads outside a case were Poisson at the group's mean (a tail bound for small,
+    /// skewed counts, where mean plus deviations is too lax).
+    /// </summary>
+    public double TailProbability { get; init; } = 1e-5;
 }
 
 /// <summary>
@@ -42,36 +49,25 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
 {
     public const string DetectorName = "unexplained-access";
 
-    private readonly Dictionary<string, Baseline> _groups = new(StringComparer.Ordinal);
-    private readonly ReaderTable<ReaderDay> _days = new(_ => new ReaderDay());
+    private readonly PeerBaseline _baseline = new(options.MinGroupReaderDays, options.Deviations, options.Threshold, options.TailProbability);
 
     private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.SlowWindow > options.Window ? options.SlowWindow : options.Window, 512));
 
     public string Name => DetectorName;
 
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count) + _groups.Count + _days.Count + _days.States.Sum(d => d.Subjects.Count);
+    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count) + _baseline.StateSize;
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentNullException.ThrowIfNull(findings);
         var o = observation;
-        var day = _days.Touch(o.ReaderId, o.Time);
-        var date = DateOnly.FromDateTime(o.Time.UtcDateTime);
-        if (day.Date != date)
-        {
-            Fold(day);
-            day.Date = date;
-            day.Group = o.PeerGroup;
-        }
+        _baseline.Touch(o);
         if (o.Explained || !o.Allowed)
         {
             return;
         }
-        if (day.Subjects.Count < 1024)
-        {
-            day.Subjects.Add(o.SubjectId);
-        }
+        _baseline.Count(o);
         var state = _readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
         if (o.Time < state.FiredUntil)
@@ -84,7 +80,8 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
         var recentStart = o.Time - options.Window;
         var recent = state.Window.Items.Where(s => s.Time > recentStart).ToList();
         var recentCount = recent.Select(s => s.Subject).Distinct(StringComparer.Ordinal).Count();
-        var (threshold, slowThreshold) = Thresholds(o.PeerGroup);
+        var threshold = _baseline.Limit(o.PeerGroup, options.Threshold);
+        var slowThreshold = _baseline.Limit(o.PeerGroup, options.SlowThreshold, options.SlowWindow.TotalDays);
         var (window, items) = recentCount >= threshold ? (options.Window, recent)
             : state.Window.DistinctSubjects() >= slowThreshold ? (options.SlowWindow, state.Window.Items.ToList())
             : (TimeSpan.Zero, []);
@@ -120,67 +117,6 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
     public void Evict(DateTimeOffset now)
     {
         _readers.EvictIdleSince(now - (options.SlowWindow > options.Window ? options.SlowWindow : options.Window));
-        _days.EvictIdleSince(now - TimeSpan.FromDays(2), Fold);
-    }
-
-    private (double Day, double Week) Thresholds(string group)
-    {
-        if (!_groups.TryGetValue(group, out var baseline) || baseline.Days < options.MinGroupReaderDays)
-        {
-            return (options.Threshold, options.SlowThreshold);
-        }
-        var days = options.SlowWindow.TotalDays;
-        return (Math.Max(options.Threshold, Math.Ceiling(baseline.Mean + options.Deviations * baseline.StandardDeviation)),
-            Math.Max(options.SlowThreshold, Math.Ceiling(days * baseline.Mean + options.Deviations * Math.Sqrt(days) * baseline.StandardDeviation)));
-    }
-
-    /// <summary>
-    /// A finished reader-day joins its group's baseline (a day with no read outside a case
-    /// counts as zero), clipped at the day's threshold: a day of misuse must not raise the
-    /// yardstick it is measured by.
-    /// </summary>
-    private void Fold(ReaderDay day)
-    {
-        if (day.Group.Length == 0)
-        {
-            return;
-        }
-        var limit = Thresholds(day.Group).Day;
-        if (!_groups.TryGetValue(day.Group, out var baseline))
-        {
-            _groups[day.Group] = baseline = new Baseline();
-        }
-        baseline.Add(Math.Min(day.Subjects.Count, limit));
-        day.Subjects.Clear();
-        day.Group = "";
-    }
-
-    private sealed class ReaderDay
-    {
-        public DateOnly Date { get; set; }
-
-        public string Group { get; set; } = "";
-
-        public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
-    }
-
-    /// <summary>Welford's running mean and variance of subjects read outside a case per reader-day.</summary>
-    private sealed class Baseline
-    {
-        private double _m2;
-
-        public long Days { get; private set; }
-
-        public double Mean { get; private set; }
-
-        public double StandardDeviation => Days > 1 ? Math.Sqrt(_m2 / (Days - 1)) : 0;
-
-        public void Add(double x)
-        {
-            Days++;
-            var delta = x - Mean;
-            Mean += delta / Days;
-            _m2 += delta * (x - Mean);
-        }
+        _baseline.Evict(now);
     }
 }

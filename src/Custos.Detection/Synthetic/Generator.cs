@@ -28,6 +28,12 @@ public sealed record GeneratorOptions
 
     /// <summary>Whether to inject campaigns at all (a clean background measures false alerts alone).</summary>
     public bool Campaigns { get; init; } = true;
+
+    /// <summary>
+    /// Multiplies the background's legitimate noise — slips outside a case, refusals, travel —
+    /// on top of the variant's rates: a stress test of precision beyond what was tuned on.
+    /// </summary>
+    public double Noise { get; init; } = 1;
 }
 
 /// <summary>A generated world, its ordered events and the labels of the campaigns injected into them.</summary>
@@ -107,7 +113,9 @@ public static class Generator
             _o = options;
             _rng = new Random(options.Seed);
             _v = new Vocabulary(options.Variant);
-            _rates = options.Variant == 0 ? new Rates() : Rates.Draw(new Random(options.Seed ^ 0x5eed ^ options.Variant));
+            var rates = options.Variant == 0 ? new Rates() : Rates.Draw(new Random(options.Seed ^ 0x5eed ^ options.Variant));
+            _rates = options.Noise == 1 ? rates
+                : rates with { Slips = rates.Slips * options.Noise, Refusals = rates.Refusals * options.Noise, Travel = rates.Travel * options.Noise };
         }
 
         public SyntheticDataset Build()
@@ -420,9 +428,18 @@ public static class Generator
                 if (_rng.NextDouble() < 0.03 * _rates.Slips)
                 {
                     var other = _rng.NextDouble() < 0.5 ? subject : RandomSubject(served, 0.04 * _rates.ProtectedShare);
-                    // In working hours, like everything a person does: later that day or the next.
+                    // In working hours, like everything a person does: on a shift after the
+                    // ticket closed (cases close at any hour; people read during their shift).
+                    var closedDay = (int)Math.Floor((@case.Closed!.Value - _o.Start).TotalDays);
                     var slip = InShift(worker, day + (_rng.NextDouble() < 0.5 ? 0 : 1));
-                    Read(worker, slip > @case.Closed!.Value ? slip : @case.Closed.Value.AddMinutes(5 + _rng.Next(60)), location, other, [_v.Basic], _v.SupportPurpose, null);
+                    for (var next = closedDay; slip <= @case.Closed.Value && next <= closedDay + 2; next++)
+                    {
+                        slip = InShift(worker, next);
+                    }
+                    if (slip > @case.Closed.Value)
+                    {
+                        Read(worker, slip, location, other, [_v.Basic], _v.SupportPurpose, null);
+                    }
                 }
                 // A refusal: a category outside the purpose, asked for by mistake.
                 if (_rng.NextDouble() < 0.02 * _rates.Refusals)
@@ -932,7 +949,7 @@ public static class Generator
                 Staff = _staff.Count,
                 Start = _o.Start,
                 End = DayStart(_o.Days),
-                Generator = string.Create(CultureInfo.InvariantCulture, $"custos detect generate --seed {_o.Seed} --days {_o.Days} --staff {_o.Staff} --variant {_o.Variant}; rates {_rates}"),
+                Generator = string.Create(CultureInfo.InvariantCulture, $"custos detect generate --seed {_o.Seed} --days {_o.Days} --staff {_o.Staff} --variant {_o.Variant}{(_o.Noise == 1 ? "" : $" --noise {_o.Noise}")}; rates {_rates}"),
                 Campaigns = campaigns,
             };
             return new SyntheticDataset(world, events, labels);

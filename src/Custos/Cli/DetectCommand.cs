@@ -63,6 +63,18 @@ internal static class DetectCommand
             Description = "0 (default): plain names and rates; other values rename departments, roles, purposes, categories and classes and vary the background rates.",
         };
         var clean = new Option<bool>("--no-campaigns") { Description = "Background only, no injected misuse." };
+        var noise = new Option<double>("--noise")
+        {
+            Description = "Multiply the background's slips, refusals and travel (default 1): a stress test of precision.",
+            DefaultValueFactory = _ => 1,
+        };
+        noise.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 100)
+            {
+                r.AddError("--noise must be between 0 and 100.");
+            }
+        });
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write world.json, events.jsonl and labels.json into.", Required = true };
         days.Validators.Add(r =>
         {
@@ -80,7 +92,7 @@ internal static class DetectCommand
         });
         var command = new Command("generate", "Write a synthetic world, its events and labels.json (the injected misuse campaigns).")
         {
-            seed, days, staff, variant, clean, output,
+            seed, days, staff, variant, clean, noise, output,
         };
         command.SetAction(parse =>
         {
@@ -91,6 +103,7 @@ internal static class DetectCommand
                 Staff = parse.GetValue(staff),
                 Variant = parse.GetValue(variant),
                 Campaigns = !parse.GetValue(clean),
+                Noise = parse.GetValue(noise),
             });
             var directory = parse.GetValue(output)!.FullName;
             dataset.WriteTo(directory);
