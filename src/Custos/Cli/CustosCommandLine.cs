@@ -26,6 +26,7 @@ public static class CustosCommandLine
             TokenCommand.Create(),
             CedarCommand.Create(),
             DemoCommand.Create(),
+            DetectCommand.Create(),
             LedgerCommand.Create(),
             VersionCommand.Create(),
         };

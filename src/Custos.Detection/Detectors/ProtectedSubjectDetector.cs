@@ -1,0 +1,117 @@
+using Custos.Formats;
+
+namespace Custos.Detection.Detectors;
+
+/// <summary>Thresholds of <see cref="ProtectedSubjectDetector"/>.</summary>
+public sealed record ProtectedSubjectOptions
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>How far back reads of protected subjects add up.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Score that raises a finding. A read scores its class weight times the highest tier it
+    /// asked for, once per subject: by default one tier-3 read (an IP address) of a journalist
+    /// raises at once, tier-1 profile reads need three protected subjects.
+    /// </summary>
+    public double Threshold { get; init; } = 3.0;
+
+    /// <summary>Weight of a protected class; classes not listed weigh <see cref="DefaultClassWeight"/>.</summary>
+    public IReadOnlyDictionary<string, double> ClassWeights { get; init; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["journalist"] = 1.0,
+        ["minor"] = 1.0,
+        ["public-figure"] = 1.0,
+        [WorldIndex.EmployeeClass] = 1.0,
+    };
+
+    public double DefaultClassWeight { get; init; } = 1.0;
+
+    /// <summary>
+    /// Multiplier of an attempt the policy refused. By default a refusal counts as a read: it
+    /// exposed nothing, but trying for a journalist's IP address with no case is the intent
+    /// oversight must see (under Custos the section 1 incident is a run of refusals).
+    /// </summary>
+    public double DeniedWeight { get; init; } = 1.0;
+
+    /// <summary>Lowest tier that makes the finding high severity.</summary>
+    public int HighTier { get; init; } = 3;
+}
+
+/// <summary>
+/// Reads (or attempts, allowed or denied) of protected subjects that no open case of the reader
+/// names. Invariant 3 makes every legitimate read name a case covering the subject; a protected
+/// subject read outside one is the first link of the design's section 1 incident.
+/// </summary>
+public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : IDetector
+{
+    public const string DetectorName = "protected-subject";
+
+    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 256));
+
+    public string Name => DetectorName;
+
+    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count);
+
+    public void Observe(Observation observation, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var o = observation;
+        ArgumentNullException.ThrowIfNull(findings);
+        if (!o.IsProtected || o.Explained)
+        {
+            return;
+        }
+        var weight = 0.0;
+        foreach (var @class in o.ProtectedClasses)
+        {
+            weight = Math.Max(weight, options.ClassWeights.GetValueOrDefault(@class, options.DefaultClassWeight));
+        }
+        var score = weight * o.MaxTier * (o.Allowed ? 1 : options.DeniedWeight);
+        var state = _readers.Touch(o.ReaderId, o.Time);
+        state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, score));
+
+        var classes = string.Join(", ", o.ProtectedClasses);
+        var what = o.HighestCategory ?? "data";
+        var verb = o.Allowed ? "read" : "tried to read";
+        if (o.Time < state.FiredUntil && score > 0)
+        {
+            findings.Add(new Finding
+            {
+                Detector = Name,
+                Severity = o.MaxTier >= options.HighTier ? Severity.High : Severity.Medium,
+                RaisedAt = o.Time,
+                Readers = [o.ReaderId],
+                Subjects = [o.SubjectId],
+                Evidence = [o.Id],
+                Reason = $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) with no open case naming them.",
+            });
+            state.FiredUntil = o.Time + options.Window;
+            return;
+        }
+
+        var total = state.Window.WeightBySubject();
+        if (total < options.Threshold)
+        {
+            return;
+        }
+        var subjects = state.Window.Subjects();
+        var maxTier = o.MaxTier;
+        findings.Add(new Finding
+        {
+            Detector = Name,
+            Severity = maxTier >= options.HighTier || total >= 2 * options.Threshold ? Severity.High : Severity.Medium,
+            RaisedAt = o.Time,
+            Readers = [o.ReaderId],
+            Subjects = subjects,
+            Evidence = state.Window.EventIds(),
+            Reason = subjects.Length == 1
+                ? $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) with no open case naming them."
+                : $"{o.ReaderId} read {subjects.Length} protected subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} with no open case naming them, the last ({classes}) for {what}{(o.Allowed ? "" : ", refused")}.",
+        });
+        state.FiredUntil = o.Time + options.Window;
+    }
+
+    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
+}

@@ -1,0 +1,96 @@
+using Custos.Formats;
+
+namespace Custos.Detection.Detectors;
+
+/// <summary>Thresholds of <see cref="SelfColleagueDetector"/>.</summary>
+public sealed record SelfColleagueOptions
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>After a finding, further look-ups within this window are follow-ups of it.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Whether reading one's own account under a case of one's own still raises (it is a conflict of interest).</summary>
+    public bool SelfEvenWithCase { get; init; } = true;
+
+    /// <summary>Colleague look-ups (no case naming them) within the window that raise a finding.</summary>
+    public int ColleagueThreshold { get; init; } = 1;
+}
+
+/// <summary>
+/// Reads of staff members' own platform accounts (<c>staff[].account</c>) by themselves, by a
+/// colleague of the same department, or by someone in their management line: curiosity about
+/// people one knows, the commonest insider misuse.
+/// </summary>
+public sealed class SelfColleagueDetector(WorldIndex world, SelfColleagueOptions options) : IDetector
+{
+    public const string DetectorName = "self-colleague";
+
+    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 64));
+
+    public string Name => DetectorName;
+
+    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count);
+
+    public void Observe(Observation observation, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var o = observation;
+        ArgumentNullException.ThrowIfNull(findings);
+        if (o.Employee is not { } employee)
+        {
+            return;
+        }
+        string? relation;
+        if (employee.Id == o.ReaderId)
+        {
+            relation = o.Explained && !options.SelfEvenWithCase ? null : "their own account";
+        }
+        else if (o.Explained || o.Reader is null)
+        {
+            relation = null;
+        }
+        else if (employee.Department == o.Reader.Department)
+        {
+            relation = $"the account of {employee.Id}, a colleague in {employee.Department}";
+        }
+        else if (world.ManagementChain(o.ReaderId).Contains(employee.Id, StringComparer.Ordinal))
+        {
+            relation = $"the account of {employee.Id}, their manager";
+        }
+        else if (world.ManagementChain(employee.Id).Contains(o.ReaderId, StringComparer.Ordinal))
+        {
+            relation = $"the account of {employee.Id}, who reports to them";
+        }
+        else
+        {
+            relation = null;
+        }
+        if (relation is null)
+        {
+            return;
+        }
+        var state = _readers.Touch(o.ReaderId, o.Time);
+        state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
+        var self = employee.Id == o.ReaderId;
+        if (!self && o.Time >= state.FiredUntil && state.Window.DistinctSubjects() < options.ColleagueThreshold)
+        {
+            return;
+        }
+        var verb = o.Allowed ? "read" : "tried to read";
+        var followUp = o.Time < state.FiredUntil;
+        findings.Add(new Finding
+        {
+            Detector = Name,
+            Severity = o.MaxTier >= 3 ? Severity.High : Severity.Medium,
+            RaisedAt = o.Time,
+            Readers = [o.ReaderId],
+            Subjects = followUp ? [o.SubjectId] : state.Window.Subjects(),
+            Evidence = followUp ? [o.Id] : state.Window.EventIds(),
+            Reason = $"{o.ReaderId} {verb} {o.HighestCategory ?? "data"} of {o.SubjectId}, {relation}{(self ? "" : ", with no open case naming them")}.",
+        });
+        state.FiredUntil = o.Time + options.Window;
+    }
+
+    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
+}

@@ -1,0 +1,128 @@
+using Custos.Detection.Correlation;
+using Custos.Formats;
+using static Custos.Detection.Tests.Support.Scenario;
+
+namespace Custos.Detection.Tests;
+
+public sealed class CorrelationTests
+{
+    private static Finding F(string detector, double hours, string[] readers, string[] subjects, string[] evidence, Severity severity = Severity.Medium) => new()
+    {
+        Detector = detector,
+        Severity = severity,
+        RaisedAt = T0 + Hours(hours),
+        Readers = readers,
+        Subjects = subjects,
+        Evidence = evidence,
+        Reason = $"{detector} about {string.Join(", ", readers)}.",
+    };
+
+    private static (Correlator Correlator, List<AlertChange> Changes) Create(CorrelationOptions? options = null)
+    {
+        var changes = new List<AlertChange>();
+        return (new Correlator(options ?? new CorrelationOptions(), changes.Add), changes);
+    }
+
+    private static List<Alert> Final(List<AlertChange> changes) => [.. changes.Where(c => c.Kind == AlertChangeKind.Closed).Select(c => c.Alert)];
+
+    [Fact]
+    public void Findings_about_the_same_reader_within_the_window_are_one_alert_with_all_the_evidence()
+    {
+        var (correlator, changes) = Create();
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:1"], ["e1"], Severity.High));
+        correlator.Add(F("graph-fan-out", 30, ["staff:a"], ["user:2", "user:3"], ["e2", "e3"]));
+        correlator.Add(F("location-probing", 100, ["staff:a"], ["user:4"], ["e4"]));
+        correlator.Flush();
+
+        var alert = Final(changes).ShouldHaveSingleItem();
+        alert.Detector.ShouldBe("correlated");
+        alert.Severity.ShouldBe(Severity.High);
+        alert.RaisedAt.ShouldBe(T0 + Hours(1));
+        alert.Evidence.ShouldBe(["e1", "e2", "e3", "e4"]);
+        alert.Subjects.ShouldBe(["user:1", "user:2", "user:3", "user:4"]);
+        alert.Reason.ShouldContain("graph-fan-out");
+        changes.Select(c => c.Kind).ShouldBe([AlertChangeKind.Raised, AlertChangeKind.Updated, AlertChangeKind.Updated, AlertChangeKind.Closed]);
+    }
+
+    [Fact]
+    public void Different_readers_on_the_same_subjects_are_one_campaign()
+    {
+        var (correlator, changes) = Create();
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:j1"], ["e1"]));
+        correlator.Add(F("protected-subject", 2, ["staff:b"], ["user:j1"], ["e2"]));
+        correlator.Flush();
+
+        Final(changes).ShouldHaveSingleItem().Readers.ShouldBe(["staff:a", "staff:b"]);
+    }
+
+    [Fact]
+    public void Unrelated_readers_and_subjects_stay_apart()
+    {
+        var (correlator, changes) = Create();
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:1"], ["e1"]));
+        correlator.Add(F("protected-subject", 2, ["staff:b"], ["user:2"], ["e2"]));
+        correlator.Flush();
+
+        Final(changes).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_finding_after_the_window_starts_a_new_alert()
+    {
+        var (correlator, changes) = Create(new CorrelationOptions { Window = Days(7) });
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:1"], ["e1"]));
+        correlator.AdvanceTo(T0 + Days(9));
+        correlator.Add(F("protected-subject", Days(9).TotalHours, ["staff:a"], ["user:1"], ["e2"]));
+        correlator.Flush();
+
+        var alerts = Final(changes);
+        alerts.Count.ShouldBe(2);
+        alerts.Select(a => a.Id).Distinct().Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_low_finding_alone_is_held_back_and_two_detectors_together_raise_it()
+    {
+        var (alone, aloneChanges) = Create();
+        alone.Add(F("off-hours", 1, ["staff:a"], ["user:1"], ["e1"], Severity.Low));
+        alone.Add(F("off-hours", 2, ["staff:a"], ["user:2"], ["e2"], Severity.Low));
+        alone.Flush();
+        aloneChanges.ShouldBeEmpty();
+
+        var (together, changes) = Create();
+        together.Add(F("off-hours", 1, ["staff:a"], ["user:1"], ["e1"], Severity.Low));
+        together.Add(F("residency-probing", 5, ["staff:a"], ["user:2"], ["e2"], Severity.Low));
+        together.Flush();
+        var alert = Final(changes).ShouldHaveSingleItem();
+        alert.RaisedAt.ShouldBe(T0 + Hours(5));
+        alert.Evidence.ShouldBe(["e1", "e2"]);
+    }
+
+    [Fact]
+    public void A_finding_linking_two_raised_alerts_merges_them_into_the_earlier()
+    {
+        var (correlator, changes) = Create();
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:1"], ["e1"]));
+        correlator.Add(F("protected-subject", 2, ["staff:b"], ["user:2"], ["e2"]));
+        correlator.Add(F("graph-fan-out", 3, ["staff:b"], ["user:1"], ["e3"]));
+        correlator.Flush();
+
+        var merged = changes.Where(c => c.Kind == AlertChangeKind.Merged).ShouldHaveSingleItem().Alert;
+        merged.Reason.ShouldStartWith("Merged into alr-1");
+        var alert = Final(changes).ShouldHaveSingleItem();
+        alert.Id.ShouldBe("alr-1");
+        alert.Evidence.ShouldBe(["e1", "e2", "e3"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_broad_finding_joins_by_reader_only()
+    {
+        var (correlator, changes) = Create();
+        var many = Enumerable.Range(1, 30).Select(i => $"user:{i}").ToArray();
+        correlator.Add(F("peer-outlier", 1, ["staff:a"], many, ["e1"]));
+        correlator.Add(F("unexplained-access", 2, ["staff:b"], ["user:7"], ["e2"]));
+        correlator.Flush();
+
+        Final(changes).Count.ShouldBe(2);
+    }
+}
