@@ -1,4 +1,5 @@
 using Custos.Server.Authentication;
+using Custos.Server.Detection;
 using Custos.Access;
 using Custos.Access.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -114,6 +115,7 @@ public static class CustosServer
             .AddCheck<StoreHealthCheck>("store")
             .AddCheck<LedgerHealthCheck>("ledger");
         services.AddCustosAccess();
+        services.AddCustosDetection(configuration);
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -132,6 +134,7 @@ public static class CustosServer
             endpoints.MapSubjectEndpoints();
             endpoints.MapPolicyEndpoints();
             endpoints.MapLedgerEndpoints();
+            endpoints.MapAlertEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));
             extraEndpoints?.Invoke(endpoints);
