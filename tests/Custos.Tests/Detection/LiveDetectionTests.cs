@@ -293,4 +293,33 @@ public sealed class LiveDetectionTests
         await EventuallyAsync(() => Task.FromResult(worker.ProjectedThrough > last), "detection through the last decision");
         (await AlertsAsync(app, "staff:olu")).Single().GetProperty("readers")[0].GetString().ShouldBe("staff:mason");
     }
+
+    [Fact]
+    public async Task A_world_activated_through_the_ledger_is_the_one_later_decisions_are_examined_against()
+    {
+        using var temp = new TempDirectory();
+        // The next world (a sync) lists user:40100 as a journalist; the demo world does not.
+        var next = WorldWith(temp, w =>
+        {
+            var subject = w["subjects"]!.AsArray().Single(s => (string?)s!["id"] == "user:40100")!;
+            subject["protected"] = new JsonArray("journalist");
+        });
+        using var incident = new IncidentApp();
+        var app = incident.App;
+        var look = new DemoCommand.StoryRead("staff:jules", "US", "user:40100", "customer", ["network.ip_address"], "customer-support", null);
+        var before = await DecideAsync(app, look);
+
+        await app.Services.GetRequiredService<Custos.Access.Projections.AccessLoader>()
+            .ActivateAsync(Custos.Access.Projections.WorldDocument.Read(next), null, "staff:sam", Cancel);
+        var after = await DecideAsync(app, look);
+
+        JsonElement alert = default;
+        await EventuallyAsync(async () =>
+        {
+            alert = (await AlertsAsync(app, "staff:olu")).SingleOrDefault(a => Evidence(a).Contains(after));
+            return alert.ValueKind != JsonValueKind.Undefined;
+        }, "the read of a subject protected in the new world, alerted");
+        alert.GetProperty("reason").GetString()!.ShouldContain("journalist");
+        Evidence(alert).ShouldNotContain(before, "the same read under the old world was of nobody protected");
+    }
 }

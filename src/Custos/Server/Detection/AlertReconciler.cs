@@ -35,6 +35,7 @@ internal sealed class AlertReconciler
     private readonly Dictionary<string, AlertRecord> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AlertRecord> _ended = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Alert> _touched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Evidence, int Readers, int Subjects)> _compared = new(StringComparer.Ordinal);
     private readonly List<string> _touchedOrder = [];
     private readonly HashSet<string> _new = new(StringComparer.Ordinal);
     private readonly List<(string Server, string? EngineTarget)> _merges = [];
@@ -76,6 +77,7 @@ internal sealed class AlertReconciler
             {
                 _serverOf.Remove(engineId);
             }
+            _compared.Remove(id);
         }
         _ended.Clear();
     }
@@ -104,6 +106,7 @@ internal sealed class AlertReconciler
             else if (_engineOf.Remove(entry.Alert, out var engineId))
             {
                 _serverOf.Remove(engineId);
+                _compared.Remove(entry.Alert);
             }
         }
     }
@@ -136,6 +139,7 @@ internal sealed class AlertReconciler
                         }
                         _serverOf[engineId] = server;
                         _engineOf[server] = engineId;
+                        _compared.Remove(server);
                     }
                     if (live)
                     {
@@ -186,10 +190,10 @@ internal sealed class AlertReconciler
         {
             var alert = _touched[server];
             var queue = route(alert.Readers);
-            var evidence = Indexes(alert.Evidence);
             if (_new.Contains(server))
             {
-                entries.Add(Raise(server, alert, queue, evidence, now));
+                entries.Add(Raise(server, alert, queue, Indexes(alert.Evidence, 0), now));
+                _compared[server] = Counts(alert);
                 continue;
             }
             var ended = _ended.TryGetValue(server, out var endedAlert);
@@ -198,9 +202,15 @@ internal sealed class AlertReconciler
                 continue;
             }
             ledgered ??= endedAlert!;
-            var readers = alert.Readers.Except(ledgered.Readers, StringComparer.Ordinal).ToList();
-            var subjects = alert.Subjects.Except(ledgered.Subjects, StringComparer.Ordinal).ToList();
-            var added = evidence.Except(ledgered.Evidence).ToList();
+            // The engine's lists only grow: what was compared with the ledger before need not be again.
+            var seen = _compared.GetValueOrDefault(server);
+            if (alert.Evidence.Count < seen.Evidence || alert.Readers.Count < seen.Readers || alert.Subjects.Count < seen.Subjects)
+            {
+                seen = default;
+            }
+            var readers = New(alert.Readers, seen.Readers, ledgered.Readers);
+            var subjects = New(alert.Subjects, seen.Subjects, ledgered.Subjects);
+            var added = New(Indexes(alert.Evidence, seen.Evidence), 0, ledgered.Evidence);
             if (ended)
             {
                 // The engine goes on with an alert the ledger says has ended: a new alert, not lost
@@ -210,10 +220,12 @@ internal sealed class AlertReconciler
                     var again = AlertRecord.IdOf(++_lastSequence);
                     _serverOf[engineId] = again;
                     _engineOf[again] = engineId;
-                    entries.Add(Raise(again, alert, queue, evidence, now));
+                    entries.Add(Raise(again, alert, queue, Indexes(alert.Evidence, 0), now));
+                    _compared[again] = Counts(alert);
                 }
                 continue;
             }
+            _compared[server] = Counts(alert);
             if (readers.Count == 0 && subjects.Count == 0 && added.Count == 0 && alert.Severity <= ledgered.Severity
                 && alert.Detector == ledgered.Detector && queue == ledgered.Queue
                 && (alert.Reason == ledgered.Reason || now - ledgered.UpdatedAt < ReasonRefresh))
@@ -279,6 +291,28 @@ internal sealed class AlertReconciler
         Queue = queue,
     };
 
+    private static (int Evidence, int Readers, int Subjects) Counts(Alert alert) => (alert.Evidence.Count, alert.Readers.Count, alert.Subjects.Count);
+
+    /// <summary>The items of <paramref name="items"/> from <paramref name="from"/> on that <paramref name="known"/> lacks.</summary>
+    private static List<T> New<T>(IReadOnlyList<T> items, int from, List<T> known)
+    {
+        var fresh = new List<T>();
+        if (from >= items.Count)
+        {
+            return fresh;
+        }
+        // A few new items are looked up in the list; many (an alert first matched after a restart) in a set.
+        ICollection<T> lookup = items.Count - from > 8 ? known.ToHashSet() : known;
+        for (var i = from; i < items.Count; i++)
+        {
+            if (!lookup.Contains(items[i]) && !fresh.Contains(items[i]))
+            {
+                fresh.Add(items[i]);
+            }
+        }
+        return fresh;
+    }
+
     private bool IsLedgeredOrNew(string server) => _open.ContainsKey(server) || _new.Contains(server);
 
     private string? Unmap(string engineId)
@@ -288,6 +322,7 @@ internal sealed class AlertReconciler
             return null;
         }
         _engineOf.Remove(server);
+        _compared.Remove(server);
         return server;
     }
 
@@ -311,12 +346,12 @@ internal sealed class AlertReconciler
     }
 
     /// <summary>The engine's evidence ids are the ledger indexes of the entries it was given.</summary>
-    private static List<long> Indexes(IReadOnlyList<string> evidence)
+    private static List<long> Indexes(IReadOnlyList<string> evidence, int from = 0)
     {
-        var indexes = new List<long>(evidence.Count);
-        foreach (var id in evidence)
+        var indexes = new List<long>(Math.Max(0, evidence.Count - from));
+        for (var i = from; i < evidence.Count; i++)
         {
-            if (long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            if (long.TryParse(evidence[i], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             {
                 indexes.Add(index);
             }

@@ -59,7 +59,7 @@ internal sealed class DetectionSession
     private readonly List<AlertChange> _changes = [];
     private readonly AlertReconciler _reconciler = new();
     private readonly AlertProjector _projector;
-    private readonly SortedDictionary<long, LedgerItem> _pending = [];
+    private readonly Dictionary<long, LedgerItem> _pending = [];
     private readonly int _pendingLimit;
 
     private MerkleLog? _log;
@@ -252,9 +252,10 @@ internal sealed class DetectionSession
                 break;
             }
             var until = Math.Min(size, _next + (BatchLimit - processed));
-            if (_pending.Count > 0)
+            foreach (var known in _pending.Keys)
             {
-                until = Math.Min(until, _pending.Keys.First());
+                // Read up to the first entry already at hand (a gap is short: the scan is too).
+                until = Math.Min(until, known);
             }
             var before = _next;
             await ReadAsync(until, cancellation);
