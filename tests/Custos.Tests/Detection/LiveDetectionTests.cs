@@ -45,6 +45,7 @@ public sealed class LiveDetectionTests
             var latency = await EventuallyAsync(
                 async () => (await AlertsAsync(app, "staff:olu")).Any(a => Evidence(a).Contains(index)),
                 $"read {index} ({read.Reader} → {read.Subject}) in an alert's evidence");
+            TestContext.Current.TestOutputHelper?.WriteLine($"decision {index} answered → in an alert's evidence after {latency.TotalMilliseconds:F0} ms");
             latency.ShouldBeLessThan(TimeSpan.FromSeconds(1));
         }
 
