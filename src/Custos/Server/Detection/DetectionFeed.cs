@@ -14,12 +14,15 @@ namespace Custos.Server.Detection;
 public sealed class DetectionFeed : IDecisionListener, ILedgerAppendListener
 {
     private readonly Channel<FeedItem> _channel;
+    private readonly bool _enabled;
     private long _dropped;
     private int _wakePending;
 
     public DetectionFeed(IOptions<LiveDetectionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // A node that does not run detection keeps nothing for it.
+        _enabled = options.Value.Enabled;
         _channel = Channel.CreateBounded<FeedItem>(new BoundedChannelOptions(Math.Max(16, options.Value.QueueCapacity))
         {
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -36,7 +39,7 @@ public sealed class DetectionFeed : IDecisionListener, ILedgerAppendListener
     public void OnDecided(Decision decision, DecisionEntry entry)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        if (!_channel.Writer.TryWrite(new FeedItem(decision.LedgerIndex, entry)))
+        if (_enabled && !_channel.Writer.TryWrite(new FeedItem(decision.LedgerIndex, entry)))
         {
             Interlocked.Increment(ref _dropped);
         }
@@ -47,7 +50,7 @@ public sealed class DetectionFeed : IDecisionListener, ILedgerAppendListener
     /// <summary>Wakes the worker: the ledger grew by entries it will read itself. One nudge waits at a time.</summary>
     public void Nudge()
     {
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0 && !_channel.Writer.TryWrite(FeedItem.Wake))
+        if (_enabled && Interlocked.Exchange(ref _wakePending, 1) == 0 && !_channel.Writer.TryWrite(FeedItem.Wake))
         {
             // A full queue wakes the worker anyway.
             Volatile.Write(ref _wakePending, 0);

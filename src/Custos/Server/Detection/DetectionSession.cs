@@ -81,6 +81,7 @@ internal sealed class DetectionSession
     private long _lastTick;
     private long _lastOrphans;
     private long _lastSave;
+    private long _dropped;
 
     public DetectionSession(
         DetectionWorker worker, DetectionFeed feed, ServerLedger ledger, IAccessLedger appender, AccessStore store,
@@ -214,6 +215,7 @@ internal sealed class DetectionSession
     private async Task FollowAsync(CancellationToken cancellation)
     {
         _lastTick = _lastOrphans = _lastSave = Stopwatch.GetTimestamp();
+        _dropped = _feed.Dropped;
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -401,6 +403,12 @@ internal sealed class DetectionSession
         {
             _lastOrphans = Stopwatch.GetTimestamp();
             _reconciler.CloseOrphans(now, _thresholds.Correlation.Window);
+            var dropped = _feed.Dropped;
+            if (dropped > _dropped)
+            {
+                _logger.LogInformation("Detection's queue was full: {Count} decisions in the last minute were read back from the ledger instead (Detection:QueueCapacity)", dropped - _dropped);
+                _dropped = dropped;
+            }
         }
     }
 
