@@ -50,7 +50,7 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
         var index = await log.AppendAsync(entry, cancellation);
         foreach (var listener in _listeners)
         {
-            listener.OnAppended(index);
+            listener.OnAppended(index, entry.Span);
         }
         return index;
     }

@@ -185,6 +185,10 @@ internal sealed class AlertReconciler
     public IReadOnlyList<AlertEntry> TakeEntries(DateTimeOffset now, Func<IReadOnlyList<string>, string> route)
     {
         ArgumentNullException.ThrowIfNull(route);
+        if (_touchedOrder.Count == 0 && _merges.Count == 0 && _closes.Count == 0)
+        {
+            return [];
+        }
         var entries = new List<AlertEntry>();
         foreach (var server in _touchedOrder)
         {

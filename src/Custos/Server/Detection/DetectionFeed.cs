@@ -45,7 +45,17 @@ public sealed class DetectionFeed : IDecisionListener, ILedgerAppendListener
         }
     }
 
-    public void OnAppended(long index) => Nudge();
+    /// <summary>
+    /// A decision's own listener brings it (<see cref="OnDecided"/>); any other entry — an
+    /// approval, a triage, an activation — wakes the worker to read it from the ledger.
+    /// </summary>
+    public void OnAppended(long index, ReadOnlySpan<byte> entry)
+    {
+        if (!IsDecision(entry))
+        {
+            Nudge();
+        }
+    }
 
     /// <summary>Wakes the worker: the ledger grew by entries it will read itself. One nudge waits at a time.</summary>
     public void Nudge()
@@ -59,6 +69,19 @@ public sealed class DetectionFeed : IDecisionListener, ILedgerAppendListener
 
     /// <summary>The worker took the nudge: the next one is queued again.</summary>
     internal void NudgeTaken() => Volatile.Write(ref _wakePending, 0);
+
+    /// <summary>Whether an entry is a decision: its <c>type</c>, which the pipeline writes first, is looked at alone.</summary>
+    private static bool IsDecision(ReadOnlySpan<byte> entry)
+    {
+        try
+        {
+            return LedgerItem.TypeOf(entry) == "decision";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>A decision with its ledger index, or (<see cref="Wake"/>) just a nudge.</summary>
@@ -70,5 +93,7 @@ internal readonly record struct FeedItem(long Index, DecisionEntry? Entry)
 /// <summary>Hears of every entry the server appends to its ledger, once it is durable. Must return at once.</summary>
 public interface ILedgerAppendListener
 {
-    void OnAppended(long index);
+    /// <param name="index">The entry's ledger index.</param>
+    /// <param name="entry">The JSON as appended (before canonicalisation).</param>
+    void OnAppended(long index, ReadOnlySpan<byte> entry);
 }

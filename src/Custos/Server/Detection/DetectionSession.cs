@@ -39,6 +39,8 @@ internal sealed class DetectionSession
 {
     private const int BatchLimit = 4096;
     private static readonly TimeSpan GapGrace = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan BusyWithin = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan OrphanInterval = TimeSpan.FromMinutes(1);
@@ -81,6 +83,7 @@ internal sealed class DetectionSession
     private long _lastTick;
     private long _lastOrphans;
     private long _lastSave;
+    private long _lastWake;
     private long _dropped;
 
     public DetectionSession(
@@ -449,6 +452,14 @@ internal sealed class DetectionSession
         try
         {
             await _feed.Reader.WaitToReadAsync(cancellation).AsTask().WaitAsync(timeout, cancellation);
+            // Under load, waking for every decision costs more than examining it: when the last
+            // wake was moments ago, let a millisecond's decisions gather and take them at once.
+            var busy = Stopwatch.GetElapsedTime(_lastWake) < BusyWithin;
+            _lastWake = Stopwatch.GetTimestamp();
+            if (busy)
+            {
+                await Task.Delay(BatchWindow, cancellation);
+            }
         }
         catch (TimeoutException) when (gap is null)
         {
