@@ -4,6 +4,7 @@ using Custos.Access.Gateway;
 using Custos.Access.Policies;
 using Custos.Access.Projections;
 using Custos.Access.Storage;
+using Custos.Access.Workflow;
 using Custos.Formats;
 using Custos.Ledger.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,7 +18,19 @@ internal static class AccessServices
     public static IServiceCollection AddCustosAccess(this IServiceCollection services)
     {
         services.AddSingleton<AccessStateHolder>();
-        services.AddSingleton<IGrantSource>(NoGrants.Instance);
+        services.AddSingleton<AccessWorkflow>();
+        services.AddSingleton<IReaderStanding>(provider => provider.GetRequiredService<AccessWorkflow>());
+        services.AddSingleton<WorkflowProjection>();
+        services.AddSingleton<ILedgerObserver>(provider => provider.GetRequiredService<WorkflowProjection>());
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section);
+        services.AddSingleton(provider => new WorkflowService(
+            provider.GetRequiredService<AccessStateHolder>(),
+            provider.GetRequiredService<AccessWorkflow>(),
+            provider.GetRequiredService<IAccessLedger>(),
+            provider.GetRequiredService<AccessStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<WorkflowOptions>>().Value));
+        services.AddHostedService<GrantExpiry>();
         services.AddSingleton<LedgerProjector>();
         services.AddSingleton<AccessLoader>();
         services.AddSingleton<ProjectionWorker>();
@@ -40,6 +53,8 @@ internal static class AccessServices
 /// </summary>
 internal sealed class AccessStartup(
     AccessLoader loader,
+    AccessStore store,
+    WorkflowProjection workflow,
     IOptions<ServerOptions> options,
     ILogger<AccessStartup> logger) : IHostedService, IDisposable
 {
@@ -73,6 +88,9 @@ internal sealed class AccessStartup(
     {
         try
         {
+            // The workflow's kept entries first, then the ledger's tail: the fold stays in ledger order.
+            await store.EnsureReadyAsync(cancellation);
+            await workflow.LoadAsync(cancellation);
             var state = await loader.ActivateAsync(world, policies, "system", cancellation);
             logger.LogInformation("Deciding with world {World} ({Source}) and policy set {Policies} ({Count} policies)",
                 state.WorldSha256[..12], world.Source, state.Policies.Sha256[..12], state.Policies.Policies.Count);
@@ -196,4 +214,35 @@ internal sealed class AccessHealthCheck(AccessStateHolder state) : IHealthCheck
         Task.FromResult(state.IsLoaded
             ? HealthCheckResult.Healthy($"world {state.Current.WorldSha256[..12]}, policy set {state.Current.Policies.Sha256[..12]}")
             : HealthCheckResult.Unhealthy("no world and policy set are loaded yet"));
+}
+
+/// <summary>Ledgers each grant's expiry soon after it comes (a grant stops counting at its expiry whether or not this has run).</summary>
+internal sealed class GrantExpiry(WorkflowService workflow, AccessStateHolder state, TimeProvider time, ILogger<GrantExpiry> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!state.IsLoaded)
+                {
+                    continue;
+                }
+                try
+                {
+                    await workflow.RecordExpiriesAsync(stoppingToken);
+                }
+                catch (AccessNotReadyException e)
+                {
+                    logger.LogWarning("Grant expiries not ledgered yet: {Reason}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
 }

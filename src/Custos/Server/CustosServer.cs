@@ -131,6 +131,7 @@ public static class CustosServer
             endpoints.MapDecisionEndpoints();
             endpoints.MapSubjectEndpoints();
             endpoints.MapPolicyEndpoints();
+            endpoints.MapWorkflowEndpoints();
             endpoints.MapLedgerEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));
