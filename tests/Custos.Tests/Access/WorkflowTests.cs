@@ -249,6 +249,7 @@ public sealed class WorkflowTests
     {
         using var incident = new IncidentApp();
         var grant = await GrantAuditAsync(incident);
+        (await Decide(incident, "staff:harper", "US", AuditRead)).GetProperty("decision").GetString().ShouldBe("allow", "the grant works before the revocation");
         var pending = (await Created(incident, "staff:mason", "US", new
         {
             subjects = new[] { "user:90011" }, categories = new[] { Ip }, purpose = "internal-audit", @case = "case:IA-7",
