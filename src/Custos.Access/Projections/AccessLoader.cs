@@ -75,18 +75,5 @@ public sealed class AccessLoader(AccessStore store, IAccessLedger ledger, Ledger
 public sealed record WorldDocument(byte[] Content, string Source)
 {
     /// <summary>Reads and checks a world file; throws <see cref="ExchangeFormatException"/> when it is not one.</summary>
-    public static WorldDocument Read(string path)
-    {
-        byte[] content;
-        try
-        {
-            content = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
-        }
-        WorldFile.Read(content, path);
-        return new WorldDocument(content, Path.GetFileName(path));
-    }
+    public static WorldDocument Read(string path) => new(WorldFile.ReadChecked(path), Path.GetFileName(path));
 }

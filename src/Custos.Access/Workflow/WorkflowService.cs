@@ -42,28 +42,20 @@ public sealed class WorkflowService(
         try
         {
             var now = time.GetUtcNow();
-            var staff = ActiveStaff(requester.Id);
-            var (subjects, categories, purpose, @case) = CheckAsk(staff, requester.Location, ask, now);
-            var justification = CheckJustification(staff.Id, ask.Justification, breakGlass: false);
-            var duration = ask.Duration ?? options.DefaultGrantDuration;
-            if (duration <= TimeSpan.Zero || duration > options.MaxGrantDuration)
-            {
-                throw WorkflowException.Invalid("duration", $"a grant lasts more than nothing and at most {Describe(options.MaxGrantDuration)}");
-            }
-
+            var checkedAsk = Check(requester, ask, now, breakGlass: false);
             var entry = new WorkflowEntries.RequestEntry
             {
                 Time = now,
                 Id = NewId("req", now),
-                Requester = staff.Id,
-                Subjects = subjects,
-                Categories = categories,
-                Purpose = purpose,
-                Case = @case,
-                DurationSeconds = (long)duration.TotalSeconds,
-                JustificationSha256 = await KeepTextAsync(justification, cancellation),
+                Requester = checkedAsk.Reader,
+                Subjects = checkedAsk.Subjects,
+                Categories = checkedAsk.Categories,
+                Purpose = checkedAsk.Purpose,
+                Case = checkedAsk.Case,
+                DurationSeconds = (long)checkedAsk.Duration.TotalSeconds,
+                JustificationSha256 = await KeepTextAsync(checkedAsk.Justification, cancellation),
             };
-            await AppendAsync(entry, justification, cancellation);
+            await AppendAsync(entry, checkedAsk.Justification, cancellation);
             return workflow.Current.Requests[entry.Id];
         }
         finally
@@ -191,28 +183,21 @@ public sealed class WorkflowService(
         try
         {
             var now = time.GetUtcNow();
-            var staff = ActiveStaff(reader.Id);
-            var (subjects, categories, purpose, @case) = CheckAsk(staff, reader.Location, ask, now);
-            var justification = CheckJustification(staff.Id, ask.Justification, breakGlass: true);
-            var duration = ask.Duration ?? options.MaxBreakGlassDuration;
-            if (duration <= TimeSpan.Zero || duration > options.MaxBreakGlassDuration)
-            {
-                throw WorkflowException.Invalid("duration", $"break-glass lasts at most {Describe(options.MaxBreakGlassDuration)}");
-            }
+            var checkedAsk = Check(reader, ask, now, breakGlass: true);
             var grant = new WorkflowEntries.GrantEntry
             {
                 Time = now,
                 Id = NewId("grt", now),
-                Reader = staff.Id,
-                Subjects = subjects,
-                Categories = categories,
-                Purpose = purpose,
-                Case = @case,
-                ExpiresAt = now + duration,
+                Reader = checkedAsk.Reader,
+                Subjects = checkedAsk.Subjects,
+                Categories = checkedAsk.Categories,
+                Purpose = checkedAsk.Purpose,
+                Case = checkedAsk.Case,
+                ExpiresAt = now + checkedAsk.Duration,
                 BreakGlass = true,
-                JustificationSha256 = await KeepTextAsync(justification, cancellation),
+                JustificationSha256 = await KeepTextAsync(checkedAsk.Justification, cancellation),
             };
-            await AppendAsync(grant, justification, cancellation);
+            await AppendAsync(grant, checkedAsk.Justification, cancellation);
             return workflow.Current.Grants[grant.Id];
         }
         finally
@@ -476,6 +461,23 @@ public sealed class WorkflowService(
             new("purpose", Value.FromEntity(CedarMapping.Purpose(request.Purpose))),
             new("case", Value.FromEntity(CedarMapping.Case(request.Case))),
         ]));
+    }
+
+    private sealed record CheckedAsk(string Reader, List<string> Subjects, List<string> Categories, string Purpose, string Case, string Justification, TimeSpan Duration);
+
+    /// <summary>Everything a request or a break-glass must be before it is ledgered.</summary>
+    private CheckedAsk Check(ReaderIdentity reader, Ask ask, DateTimeOffset now, bool breakGlass)
+    {
+        var staff = ActiveStaff(reader.Id);
+        var (subjects, categories, purpose, @case) = CheckAsk(staff, reader.Location, ask, now);
+        var justification = CheckJustification(staff.Id, ask.Justification, breakGlass);
+        var max = breakGlass ? options.MaxBreakGlassDuration : options.MaxGrantDuration;
+        var duration = ask.Duration ?? (breakGlass ? options.MaxBreakGlassDuration : options.DefaultGrantDuration);
+        if (duration <= TimeSpan.Zero || duration > max)
+        {
+            throw WorkflowException.Invalid("duration", $"{(breakGlass ? "break-glass" : "a grant")} lasts more than nothing and at most {Describe(max)}");
+        }
+        return new CheckedAsk(staff.Id, subjects, categories, purpose, @case, justification, duration);
     }
 
     /// <summary>
