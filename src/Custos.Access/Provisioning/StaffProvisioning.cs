@@ -25,7 +25,12 @@ public sealed class StaffProvisioning(AccessStateHolder state, AccessLoader load
     public void Dispose() => _changing.Dispose();
 
     /// <summary>What a change asks for: the next world, and what the caller wants back.</summary>
-    public sealed record Change<T>(World World, T Result);
+    /// <param name="World">The next world.</param>
+    /// <param name="Result">What the caller wants back.</param>
+    /// <param name="Touched">The staff the change is about (the User of a PUT or PATCH): if the
+    /// next world has them active, provisioning's deactivations of them are lifted even if the
+    /// world already had them active (a deactivation whose world change failed half-way).</param>
+    public sealed record Change<T>(World World, T Result, IReadOnlyCollection<string>? Touched = null);
 
     /// <summary>What a change did.</summary>
     public sealed record Outcome<T>(
@@ -52,7 +57,7 @@ public sealed class StaffProvisioning(AccessStateHolder state, AccessLoader load
         try
         {
             var before = state.Current;
-            var (next, result) = change(before.Directory.World);
+            var (next, result, touched) = change(before.Directory.World);
             var problems = WorldValidator.Validate(next);
             if (problems.Count > 0)
             {
@@ -85,9 +90,13 @@ public sealed class StaffProvisioning(AccessStateHolder state, AccessLoader load
                 sha256 = activated.WorldSha256;
             }
 
-            // Then lift, once the world says they are active: should lifting fail, they stay cut.
+            // Then lift, once the world says they are active, for the people this change makes
+            // active (or is about): should lifting fail, they stay cut. A change about someone
+            // else lifts nothing, even for a person whose deactivation reached the ledger but not
+            // the world: the identity provider retries that deactivation.
             var lifted = new List<Revocation>();
-            foreach (var member in next.Staff.Where(s => s.Active))
+            var wasActive = before.Directory.World.Staff.Where(s => s.Active).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var member in next.Staff.Where(s => s.Active && (!wasActive.Contains(s.Id) || touched?.Contains(s.Id) == true)))
             {
                 if (workflow.Deprovisioned(member.Id).Count > 0)
                 {

@@ -296,6 +296,51 @@ public sealed class ScimTests
     }
 
     [Fact]
+    public async Task A_user_deleted_and_created_again_is_reprovisioned()
+    {
+        using var incident = new IncidentApp();
+        (await Send(incident.App, HttpMethod.Post, "/scim/v2/Users", NewUser())).Status.ShouldBe(201);
+        (await Send(incident.App, HttpMethod.Delete, "/scim/v2/Users/staff:zoe")).Status.ShouldBe(204);
+
+        (await Send(incident.App, HttpMethod.Post, "/scim/v2/Users", NewUser())).Status.ShouldBe(201);
+
+        var revocations = await GetAsync(incident.App, "/v1/revocations", "staff:olu");
+        revocations.EnumerateArray().Single(r => r.GetProperty("value").GetString() == "staff:zoe").GetProperty("lifted").GetBoolean().ShouldBeTrue();
+        (await Reasons(incident, "staff:zoe", JulesRead)).ShouldNotContain("the reader's access has been revoked");
+    }
+
+    [Fact]
+    public async Task A_deactivation_that_reached_the_ledger_but_not_the_world_is_lifted_only_by_a_change_about_that_person()
+    {
+        using var incident = new IncidentApp();
+        // As if the world change had failed after the revocation: the world still says active.
+        var workflow = incident.App.Services.GetRequiredService<Custos.Access.Workflow.WorkflowService>();
+        await workflow.DeprovisionAsync(Idp, "staff:jules", "deprovisioned by service:idp: scim PATCH /Users/staff:jules", Cancel);
+
+        (await SendRaw(incident.App, HttpMethod.Patch, "/scim/v2/Groups/dept:support", Patch("replace", "displayName", "\"Support\""))).Status.ShouldBe(200);
+        (await Decision(incident, "staff:jules", JulesRead)).ShouldBe("deny", "a change about someone else lifts nothing");
+
+        (await SendRaw(incident.App, HttpMethod.Patch, "/scim/v2/Users/staff:jules", Patch("replace", "active", "true"))).Status.ShouldBe(200);
+        (await Decision(incident, "staff:jules", JulesRead)).ShouldBe("allow");
+    }
+
+    [Fact]
+    public async Task Attributes_and_excluded_attributes_narrow_what_is_returned()
+    {
+        using var incident = new IncidentApp();
+
+        var groups = await Send(incident.App, HttpMethod.Get, "/scim/v2/Groups?excludedAttributes=members&filter=" + Uri.EscapeDataString("displayName eq \"Privacy Office\""));
+        var user = await Send(incident.App, HttpMethod.Get, $"/scim/v2/Users/staff:wei?attributes=userName,{Enterprise}:department");
+
+        var group = groups.Body.GetProperty("Resources").EnumerateArray().ShouldHaveSingleItem();
+        group.GetProperty("id").GetString().ShouldBe("dept:privacy");
+        group.TryGetProperty("members", out _).ShouldBeFalse();
+        group.GetProperty("displayName").GetString().ShouldBe("Privacy Office");
+        user.Body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).ShouldBe(["id", "meta", "schemas", Enterprise, "userName"], ignoreOrder: true);
+        user.Body.GetProperty(Enterprise).EnumerateObject().Select(p => p.Name).ShouldBe(["department"]);
+    }
+
+    [Fact]
     public async Task Deleting_a_case_owner_deactivates_them_and_says_why_they_stay()
     {
         using var incident = new IncidentApp();

@@ -50,7 +50,8 @@ internal static class ScimEndpoints
         scim.MapDelete("/Groups/{id}", DeleteGroupAsync);
 
         // Anything else under the prefix is a SCIM 404, not the API's problem+json.
-        scim.Map("/{**rest}", (string? rest) => ScimResults.Error(StatusCodes.Status404NotFound, null, $"there is no SCIM endpoint {Prefix}/{rest}"));
+        scim.Map("/{**rest}", (HttpContext http, string? rest) =>
+            ScimResults.Error(StatusCodes.Status404NotFound, null, $"there is no SCIM endpoint {http.Request.Method} {Prefix}/{rest}"));
         return endpoints;
     }
 
@@ -102,7 +103,7 @@ internal static class ScimEndpoints
     }
 
     private static IResult GetUser(string id, HttpContext http, AccessStateHolder state) =>
-        ScimResults.Json(ScimUsers.ToJson(FindUser(state.Current.Directory.World, id), BaseUrl(http)));
+        ScimResults.Json(Project(http, ScimUsers.ToJson(FindUser(state.Current.Directory.World, id), BaseUrl(http))));
 
     private static async Task<IResult> CreateUserAsync(HttpContext http, StaffProvisioning provisioning, CancellationToken cancellation)
     {
@@ -139,7 +140,7 @@ internal static class ScimEndpoints
         {
             var member = FindUser(world, id);
             var next = change(member, world);
-            return new StaffProvisioning.Change<string>(world with { Staff = [.. world.Staff.Select(s => s.Id == member.Id ? next : s)] }, member.Id);
+            return new StaffProvisioning.Change<string>(world with { Staff = [.. world.Staff.Select(s => s.Id == member.Id ? next : s)] }, member.Id, [member.Id]);
         }, cancellation);
         return ScimResults.Json(ScimUsers.ToJson(FindUser(outcome.World, outcome.Result), BaseUrl(http)));
     }
@@ -186,7 +187,7 @@ internal static class ScimEndpoints
     private static IResult GetGroup(string id, HttpContext http, AccessStateHolder state)
     {
         var world = state.Current.Directory.World;
-        return ScimResults.Json(ScimGroups.ToJson(FindGroup(world, id), world, BaseUrl(http)));
+        return ScimResults.Json(Project(http, ScimGroups.ToJson(FindGroup(world, id), world, BaseUrl(http))));
     }
 
     private static async Task<IResult> CreateGroupAsync(HttpContext http, StaffProvisioning provisioning, CancellationToken cancellation)
@@ -239,7 +240,7 @@ internal static class ScimEndpoints
         var startIndex = Math.Max(1, Integer(query["startIndex"].ToString(), "startIndex") ?? 1);
         var count = Math.Clamp(Integer(query["count"].ToString(), "count") ?? ScimOptions.DefaultPageSize, 0, ScimOptions.MaxPageSize);
         var matching = filter is null ? resources.ToList() : [.. resources.Where(r => filter.Matches(r))];
-        var page = matching.Skip(startIndex - 1).Take(count).ToList();
+        var page = matching.Skip(startIndex - 1).Take(count).Select(r => Project(http, r)).ToList();
         var list = new JsonObject
         {
             ["schemas"] = new JsonArray(ScimSchemas.ListResponse),
@@ -250,6 +251,52 @@ internal static class ScimEndpoints
         };
         return ScimResults.Json(list);
     }
+
+    /// <summary>
+    /// <c>attributes</c> and <c>excludedAttributes</c> (RFC 7644 section 3.4.2.5), for top-level
+    /// and extension attributes: Entra ID asks for Groups with <c>excludedAttributes=members</c>.
+    /// <c>id</c>, <c>schemas</c> and <c>meta</c> are always returned.
+    /// </summary>
+    private static JsonObject Project(HttpContext http, JsonObject resource)
+    {
+        var only = Names(http.Request.Query["attributes"].ToString());
+        var excluded = Names(http.Request.Query["excludedAttributes"].ToString());
+        if (only.Count == 0 && excluded.Count == 0)
+        {
+            return resource;
+        }
+        bool Keep(AttrPath path) =>
+            path.Is(null, "id") || path.Is(null, "schemas") || path.Is(null, "meta")
+            || ((only.Count == 0 || only.Any(o => o.Is(path.Schema, path.Attribute))) && !excluded.Any(e => e.Is(path.Schema, path.Attribute)));
+        foreach (var name in resource.Select(p => p.Key).ToList())
+        {
+            var extension = name.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) && resource[name] is JsonObject;
+            if (!extension)
+            {
+                if (!Keep(new AttrPath(null, name, null)))
+                {
+                    resource.Remove(name);
+                }
+                continue;
+            }
+            var inner = (JsonObject)resource[name]!;
+            foreach (var attribute in inner.Select(p => p.Key).ToList())
+            {
+                if (!Keep(new AttrPath(name, attribute, null)))
+                {
+                    inner.Remove(attribute);
+                }
+            }
+            if (inner.Count == 0)
+            {
+                resource.Remove(name);
+            }
+        }
+        return resource;
+    }
+
+    private static List<AttrPath> Names(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AttrPath.Parse)];
 
     private static IResult ServiceProviderConfig(HttpContext http) => ScimResults.Json(new JsonObject
     {
