@@ -14,6 +14,7 @@ public sealed partial class CommandLineTests
     [InlineData(new[] { "serve", "--urls", "ftp://example.org" }, "'ftp://example.org'")]
     [InlineData(new[] { "serve", "--urls" }, "--urls")]
     [InlineData(new[] { "serve", "--config", "/no/such/custos.json" }, "/no/such/custos.json")]
+    [InlineData(new[] { "serve", "--world", "/no/such/world.json" }, "/no/such/world.json")]
     [InlineData(new[] { "version", "extra" }, "'extra'")]
     [InlineData(new string[0], "command")]
     public async Task A_usage_error_prints_one_line_naming_the_problem_and_exits_2(string[] args, string named)
