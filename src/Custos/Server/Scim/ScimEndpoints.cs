@@ -301,7 +301,6 @@ internal static class ScimEndpoints
     private static IResult ServiceProviderConfig(HttpContext http) => ScimResults.Json(new JsonObject
     {
         ["schemas"] = new JsonArray(ScimSchemas.ServiceProviderConfig),
-        ["documentationUri"] = "https://github.com/custos/custos/blob/main/docs/scim.md",
         ["patch"] = new JsonObject { ["supported"] = true },
         ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 },
         ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = ScimOptions.MaxPageSize },
