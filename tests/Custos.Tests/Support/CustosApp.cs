@@ -31,7 +31,7 @@ public sealed class CustosApp : WebApplicationFactory<Program>
     /// <param name="time">The server's clock (tokens are still checked against the real one).</param>
     /// <param name="services">Replaces services after the server registered its own (fault injection).</param>
     /// <param name="policyFiles">Policy files (name → Cedar text) to load instead of the demo's.</param>
-    /// <param name="settings">Configuration over every other layer (<c>World</c>, <c>Scim:Provisioners</c>, …).</param>
+    /// <param name="settings">Configuration on top of every other layer, as from the command line.</param>
     public CustosApp(
         Action<IEndpointRouteBuilder>? extraEndpoints = null,
         string? dataDirectory = null,

@@ -14,6 +14,9 @@ public sealed class AuthOptions
     /// <summary>An OIDC authority (issuer URL); when set, only its tokens are accepted.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>The authority's metadata and keys are fetched over https only, unless this is turned off (for a test identity provider).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>The audience tokens of the authority must carry.</summary>
     public string Audience { get; set; } = LocalIssuer;
 
