@@ -32,6 +32,14 @@ public sealed class AccessLoader(AccessStore store, IAccessLedger ledger, Ledger
         return await ReloadAsync(cancellation);
     }
 
+    /// <summary>The active world as the ledger has it (the projection caught up first); null before the first activation.</summary>
+    public async Task<ActiveDocument?> ActiveWorldAsync(CancellationToken cancellation = default)
+    {
+        await store.EnsureReadyAsync(cancellation);
+        await projector.CatchUpAsync(cancellation);
+        return await store.ActiveAsync(WorldKind, cancellation);
+    }
+
     /// <summary>Builds the decision state from the active documents of the store.</summary>
     public async Task<AccessState> ReloadAsync(CancellationToken cancellation = default)
     {

@@ -286,51 +286,122 @@ public sealed class WorkflowService(
         await _acting.WaitAsync(cancellation);
         try
         {
-            var now = time.GetUtcNow();
             var by = KnownStaff(byId);
             RequireRole(by, "revoke access", AdminRole, OversightRole);
-            if (scope is null)
-            {
-                throw WorkflowException.Invalid("department", "name one of department, role or staff");
-            }
-            var directory = state.Current.Directory;
-            var known = scope.Kind switch
-            {
-                RevocationScope.DepartmentKind => directory.Department(scope.Value) is not null,
-                RevocationScope.StaffKind => directory.Staff(scope.Value) is not null,
-                RevocationScope.RoleKind => directory.World.Staff.Any(s => s.Roles.Contains(scope.Value)),
-                _ => false,
-            };
-            if (!known)
-            {
-                throw WorkflowException.Invalid(scope.Kind, $"'{scope.Value}' is not a {scope.Kind} of the world");
-            }
-            if (string.IsNullOrWhiteSpace(reason))
-            {
-                throw WorkflowException.Invalid("reason", "a revocation says why");
-            }
-
-            var people = directory.World.Staff.Where(s => workflow.Covers(scope, s)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
-            var current = workflow.Current;
-            var entry = new WorkflowEntries.RevocationEntry
-            {
-                Time = now,
-                Id = NewId("rev", now),
-                By = by.Id,
-                Scope = scope,
-                Deactivation = deactivation,
-                ReasonSha256 = await KeepTextAsync(reason, cancellation),
-                People = [.. people.Order(StringComparer.Ordinal)],
-                GrantsCut = [.. current.Grants.Values.Where(g => people.Contains(g.Reader) && g.IsLive(now)).Select(g => g.Id).Order(StringComparer.Ordinal)],
-                RequestsCancelled = [.. current.Requests.Values.Where(r => people.Contains(r.Requester) && r.Status == RequestStatus.Pending).Select(r => r.Id).Order(StringComparer.Ordinal)],
-            };
-            await AppendAsync(entry, reason, cancellation);
-            return workflow.Current.Revocations[entry.Id];
+            return await RevokeActingAsync(by.Id, scope, reason, deactivation, cancellation);
         }
         finally
         {
             _acting.Release();
         }
+    }
+
+    /// <summary>
+    /// Deprovisioning (SCIM): the identity provider has deactivated or removed this person, so
+    /// they are deactivated exactly as <see cref="RevokeAsync"/> would, by the provisioner. The
+    /// provisioner is a service identity the server authorized for provisioning, not a staff
+    /// member with a role; its revocations are told apart by that (<see cref="IsProvisioning"/>),
+    /// so that a reactivation by the identity provider lifts its own and never oversight's.
+    /// </summary>
+    public async Task<Revocation> DeprovisionAsync(string provisioner, string staffId, string reason, CancellationToken cancellation = default)
+    {
+        RequireProvisioner(provisioner);
+        await _acting.WaitAsync(cancellation);
+        try
+        {
+            return await RevokeActingAsync(provisioner, new RevocationScope(RevocationScope.StaffKind, staffId), reason, deactivation: true, cancellation);
+        }
+        finally
+        {
+            _acting.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reprovisioning (SCIM): the identity provider has made this person active again. Lifts the
+    /// standing deactivations that provisioning made of them, and only those: a revocation by
+    /// oversight or an admin stands until they lift it.
+    /// </summary>
+    public async Task<IReadOnlyList<Revocation>> ReprovisionAsync(string provisioner, string staffId, string reason, CancellationToken cancellation = default)
+    {
+        RequireProvisioner(provisioner);
+        await _acting.WaitAsync(cancellation);
+        try
+        {
+            var lifted = new List<Revocation>();
+            foreach (var revocation in Deprovisioned(staffId))
+            {
+                lifted.Add(await LiftActingAsync(provisioner, revocation.Id, reason, cancellation));
+            }
+            return lifted;
+        }
+        finally
+        {
+            _acting.Release();
+        }
+    }
+
+    /// <summary>The standing deactivations of this person that provisioning made, oldest first.</summary>
+    public IReadOnlyList<Revocation> Deprovisioned(string staffId) =>
+        [.. workflow.Current.StandingRevocations
+            .Where(r => r.Deactivation && IsProvisioning(r) && r.Scope.Kind == RevocationScope.StaffKind && r.Scope.Value == staffId)
+            .OrderBy(r => r.LedgerIndex)];
+
+    /// <summary>Made by provisioning: every other revocation is made by a staff member (admin or oversight).</summary>
+    public static bool IsProvisioning(Revocation revocation)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        return !revocation.By.StartsWith("staff:", StringComparison.Ordinal);
+    }
+
+    private static void RequireProvisioner(string provisioner)
+    {
+        if (string.IsNullOrWhiteSpace(provisioner) || provisioner.StartsWith("staff:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"a provisioner is a service identity, not '{provisioner}'", nameof(provisioner));
+        }
+    }
+
+    private async Task<Revocation> RevokeActingAsync(string by, RevocationScope? scope, string? reason, bool deactivation, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        if (scope is null)
+        {
+            throw WorkflowException.Invalid("department", "name one of department, role or staff");
+        }
+        var directory = state.Current.Directory;
+        var known = scope.Kind switch
+        {
+            RevocationScope.DepartmentKind => directory.Department(scope.Value) is not null,
+            RevocationScope.StaffKind => directory.Staff(scope.Value) is not null,
+            RevocationScope.RoleKind => directory.World.Staff.Any(s => s.Roles.Contains(scope.Value)),
+            _ => false,
+        };
+        if (!known)
+        {
+            throw WorkflowException.Invalid(scope.Kind, $"'{scope.Value}' is not a {scope.Kind} of the world");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw WorkflowException.Invalid("reason", "a revocation says why");
+        }
+
+        var people = directory.World.Staff.Where(s => workflow.Covers(scope, s)).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var current = workflow.Current;
+        var entry = new WorkflowEntries.RevocationEntry
+        {
+            Time = now,
+            Id = NewId("rev", now),
+            By = by,
+            Scope = scope,
+            Deactivation = deactivation,
+            ReasonSha256 = await KeepTextAsync(reason, cancellation),
+            People = [.. people.Order(StringComparer.Ordinal)],
+            GrantsCut = [.. current.Grants.Values.Where(g => people.Contains(g.Reader) && g.IsLive(now)).Select(g => g.Id).Order(StringComparer.Ordinal)],
+            RequestsCancelled = [.. current.Requests.Values.Where(r => people.Contains(r.Requester) && r.Status == RequestStatus.Pending).Select(r => r.Id).Order(StringComparer.Ordinal)],
+        };
+        await AppendAsync(entry, reason, cancellation);
+        return workflow.Current.Revocations[entry.Id];
     }
 
     public async Task<Revocation> LiftAsync(string byId, string revocationId, string? reason, CancellationToken cancellation = default)
@@ -340,31 +411,36 @@ public sealed class WorkflowService(
         {
             var by = KnownStaff(byId);
             RequireRole(by, "lift a revocation", AdminRole, OversightRole);
-            if (!workflow.Current.Revocations.TryGetValue(revocationId, out var revocation))
-            {
-                throw new WorkflowException(WorkflowErrorKind.NotFound, $"there is no revocation {revocationId}");
-            }
-            if (revocation.Lifted is not null)
-            {
-                throw new WorkflowException(WorkflowErrorKind.Conflict, $"{revocationId} was already lifted");
-            }
-            if (string.IsNullOrWhiteSpace(reason))
-            {
-                throw WorkflowException.Invalid("reason", "lifting a revocation says why");
-            }
-            await AppendAsync(new WorkflowEntries.RevocationLiftedEntry
-            {
-                Time = time.GetUtcNow(),
-                Revocation = revocationId,
-                By = by.Id,
-                ReasonSha256 = await KeepTextAsync(reason, cancellation),
-            }, reason, cancellation);
-            return workflow.Current.Revocations[revocationId];
+            return await LiftActingAsync(by.Id, revocationId, reason, cancellation);
         }
         finally
         {
             _acting.Release();
         }
+    }
+
+    private async Task<Revocation> LiftActingAsync(string by, string revocationId, string? reason, CancellationToken cancellation)
+    {
+        if (!workflow.Current.Revocations.TryGetValue(revocationId, out var revocation))
+        {
+            throw new WorkflowException(WorkflowErrorKind.NotFound, $"there is no revocation {revocationId}");
+        }
+        if (revocation.Lifted is not null)
+        {
+            throw new WorkflowException(WorkflowErrorKind.Conflict, $"{revocationId} was already lifted");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw WorkflowException.Invalid("reason", "lifting a revocation says why");
+        }
+        await AppendAsync(new WorkflowEntries.RevocationLiftedEntry
+        {
+            Time = time.GetUtcNow(),
+            Revocation = revocationId,
+            By = by,
+            ReasonSha256 = await KeepTextAsync(reason, cancellation),
+        }, reason, cancellation);
+        return workflow.Current.Revocations[revocationId];
     }
 
     /// <summary>Ledgers the expiry of every grant whose time is up (the grant stopped counting at its expiry regardless).</summary>

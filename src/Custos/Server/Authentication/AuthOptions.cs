@@ -28,4 +28,11 @@ public sealed class AuthOptions
 
     /// <summary>Longest lifetime <c>custos token</c> will mint.</summary>
     public TimeSpan MaxLocalTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Longest lifetime <c>custos token</c> will mint for a <c>service:</c> identity: an identity
+    /// provider is configured with one token that it sends with every SCIM call, and cannot
+    /// fetch a new one each day. Replacing <c>token-signing.key</c> ends every local token.
+    /// </summary>
+    public TimeSpan MaxLocalServiceTokenLifetime { get; set; } = TimeSpan.FromDays(90);
 }
