@@ -1,4 +1,5 @@
 using Custos.Server.Authentication;
+using Custos.Server.Scim;
 using Custos.Access;
 using Custos.Access.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -114,6 +115,10 @@ public static class CustosServer
             .AddCheck<StoreHealthCheck>("store")
             .AddCheck<LedgerHealthCheck>("ledger");
         services.AddCustosAccess();
+        services.AddOptions<Scim.ScimOptions>()
+            .Bind(configuration.GetSection(Scim.ScimOptions.Section))
+            .Validate(o => o.Validate() is null, "Scim:Provisioners must list service identities (service:ID), separated by ';'.")
+            .ValidateOnStart();
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -131,6 +136,8 @@ public static class CustosServer
             endpoints.MapDecisionEndpoints();
             endpoints.MapSubjectEndpoints();
             endpoints.MapPolicyEndpoints();
+            endpoints.MapWorkflowEndpoints();
+            endpoints.MapScimEndpoints();
             endpoints.MapLedgerEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));

@@ -4,6 +4,7 @@ using Custos.Server.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -21,6 +22,7 @@ public sealed class CustosApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly string? _world;
     private readonly string? _policies;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
 
     /// <param name="extraEndpoints">Endpoints mapped after the server's own.</param>
     /// <param name="dataDirectory">The data directory (default: a fresh temporary one).</param>
@@ -29,6 +31,7 @@ public sealed class CustosApp : WebApplicationFactory<Program>
     /// <param name="time">The server's clock (tokens are still checked against the real one).</param>
     /// <param name="services">Replaces services after the server registered its own (fault injection).</param>
     /// <param name="policyFiles">Policy files (name → Cedar text) to load instead of the demo's.</param>
+    /// <param name="settings">Configuration on top of every other layer, as from the command line.</param>
     public CustosApp(
         Action<IEndpointRouteBuilder>? extraEndpoints = null,
         string? dataDirectory = null,
@@ -36,8 +39,10 @@ public sealed class CustosApp : WebApplicationFactory<Program>
         string? policies = null,
         TimeProvider? time = null,
         Action<IServiceCollection>? services = null,
-        IReadOnlyDictionary<string, string>? policyFiles = null)
+        IReadOnlyDictionary<string, string>? policyFiles = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _settings = settings;
         _extraEndpoints = extraEndpoints;
         DataDirectory = dataDirectory ?? _temp.Combine("data");
         _world = world;
@@ -79,6 +84,10 @@ public sealed class CustosApp : WebApplicationFactory<Program>
     {
         // The factory defaults to Development; tests see what production does.
         builder.UseEnvironment("Production");
+        if (_settings is not null)
+        {
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        }
         builder.ConfigureServices(services =>
         {
             if (_time is not null)
