@@ -41,7 +41,7 @@ internal static class Workload
         var state = new AccessStateHolder();
         state.Set(new AccessState(world, "benchmark", policies));
         var log = await MerkleLog.CreateAsync(new MemoryLedgerStore(), new LedgerMetadata("bench.local/ledger", "bench.local/ledger+00000000+AQ=="));
-        var pipeline = new DecisionPipeline(state, new MerkleLogLedger(log), NoGrants.Instance, TimeProvider.System, []);
+        var pipeline = new DecisionPipeline(state, new MerkleLogLedger(log), NoWorkflow.Instance, TimeProvider.System, []);
         return (pipeline, log);
     }
 

@@ -5,18 +5,26 @@ namespace Custos.Formats;
 /// <summary>Reads and writes <c>world.json</c>, refusing a world that does not hold together.</summary>
 public static class WorldFile
 {
-    public static World Read(string path)
+    public static World Read(string path) => Read(ReadBytes(path), path);
+
+    /// <summary>The exact bytes of a world file (what is hashed when it is loaded), checked to be a world.</summary>
+    public static byte[] ReadChecked(string path)
     {
-        byte[] bytes;
+        var bytes = ReadBytes(path);
+        Read(bytes, path);
+        return bytes;
+    }
+
+    private static byte[] ReadBytes(string path)
+    {
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
         }
-        return Read(bytes, path);
     }
 
     public static World Read(Stream stream, string source)

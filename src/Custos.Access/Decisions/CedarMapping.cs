@@ -25,6 +25,12 @@ public static class CedarMapping
     /// <summary>Reading unmasked; a member of <see cref="Read"/>, so rules on reading cover it.</summary>
     public static readonly EntityUid ReadRaw = new(EntityType.Of("Action"), "read-raw");
 
+    /// <summary>May the principal approve the resource's access request?</summary>
+    public static readonly EntityUid Approve = new(EntityType.Of("Action"), "approve");
+
+    /// <summary>Do the approvals given grant the request?</summary>
+    public static readonly EntityUid GrantAction = new(EntityType.Of("Action"), "grant");
+
     public static EntityUid Staff(string id) => new(StaffType, id);
 
     public static EntityUid User(string id) => new(UserType, id);
@@ -49,6 +55,8 @@ public static class CedarMapping
         {
             new(Read),
             new(ReadRaw, parents: [Read]),
+            new(Approve),
+            new(GrantAction),
         };
 
         foreach (var department in world.Departments)
@@ -70,6 +78,7 @@ public static class CedarMapping
                 new("roles", Strings(member.Roles)),
                 new("jurisdiction", Value.FromString(member.Jurisdiction)),
                 new("active", Value.FromBool(member.Active)),
+                new("managers", Value.FromSet(directory.ManagementChain(member.Id).Select(m => Value.FromEntity(Staff(m.Id))))),
             };
             if (member.Account is { } account)
             {

@@ -15,10 +15,13 @@ namespace Custos.Access.Decisions;
 public sealed class DecisionPipeline(
     AccessStateHolder state,
     IAccessLedger ledger,
-    IGrantSource grants,
+    IReaderStanding standing,
     TimeProvider time,
     IEnumerable<IDecisionListener> listeners)
 {
+    /// <summary>The default policy that denies a revoked reader; its reasons carry the revocation's own.</summary>
+    public const string RevokedPolicy = "reader-revoked";
+
     private readonly IDecisionListener[] _listeners = [.. listeners];
 
     public async Task<Decision> DecideAsync(ReaderIdentity reader, DecisionRequest request, string mode, CancellationToken cancellation = default)
@@ -51,7 +54,16 @@ public sealed class DecisionPipeline(
         else
         {
             // 2. Evaluate, and 3. the obligations: per category, may it be read, and unmasked?
-            categories = Evaluate(snapshot, staff, subject, request, reader.Location, now, grants.LiveGrants(staff.Id, now));
+            var revoked = standing.Revoked(staff);
+            categories = Evaluate(snapshot, staff, subject, request, reader.Location, now, standing.LiveGrants(staff.Id, now), revoked is not null);
+            if (revoked is not null)
+            {
+                // The policy says that access was revoked; the revocation says by what and why.
+                categories = categories.ToDictionary(
+                    c => c.Key,
+                    c => c.Value.Policies.Contains(RevokedPolicy) ? c.Value with { Reasons = [.. c.Value.Reasons, $"revocation {revoked.Id}: {revoked.Reason}"] } : c.Value,
+                    StringComparer.Ordinal);
+            }
         }
 
         var outcome = categories.Values.All(c => c.Effect == CategoryEffect.Deny) ? DecisionOutcome.Deny
@@ -138,8 +150,8 @@ public sealed class DecisionPipeline(
         }
     }
 
-    private static Dictionary<string, CategoryDecision> Evaluate(
-        AccessState snapshot, StaffMember staff, Subject subject, DecisionRequest request, string? location, DateTimeOffset now, IReadOnlyList<GrantedRead> liveGrants)
+    internal static Dictionary<string, CategoryDecision> Evaluate(
+        AccessState snapshot, StaffMember staff, Subject subject, DecisionRequest request, string? location, DateTimeOffset now, IReadOnlyList<GrantedRead> liveGrants, bool revoked)
     {
         var principal = CedarMapping.Staff(staff.Id);
         var resource = CedarMapping.User(subject.Id);
@@ -149,6 +161,7 @@ public sealed class DecisionPipeline(
             new("location", Value.FromString(location ?? "")),
             new("now", CedarMapping.Time(now)),
             new("grants", Grants(liveGrants)),
+            new("revoked", Value.FromBool(revoked)),
         };
         if (request.Case is { } caseId)
         {

@@ -32,6 +32,14 @@ public sealed class AccessLoader(AccessStore store, IAccessLedger ledger, Ledger
         return await ReloadAsync(cancellation);
     }
 
+    /// <summary>The active world as the ledger has it (the projection caught up first); null before the first activation.</summary>
+    public async Task<ActiveDocument?> ActiveWorldAsync(CancellationToken cancellation = default)
+    {
+        await store.EnsureReadyAsync(cancellation);
+        await projector.CatchUpAsync(cancellation);
+        return await store.ActiveAsync(WorldKind, cancellation);
+    }
+
     /// <summary>Builds the decision state from the active documents of the store.</summary>
     public async Task<AccessState> ReloadAsync(CancellationToken cancellation = default)
     {
@@ -75,18 +83,5 @@ public sealed class AccessLoader(AccessStore store, IAccessLedger ledger, Ledger
 public sealed record WorldDocument(byte[] Content, string Source)
 {
     /// <summary>Reads and checks a world file; throws <see cref="ExchangeFormatException"/> when it is not one.</summary>
-    public static WorldDocument Read(string path)
-    {
-        byte[] content;
-        try
-        {
-            content = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
-        }
-        WorldFile.Read(content, path);
-        return new WorldDocument(content, Path.GetFileName(path));
-    }
+    public static WorldDocument Read(string path) => new(WorldFile.ReadChecked(path), Path.GetFileName(path));
 }

@@ -10,8 +10,10 @@ namespace Custos.Access.Projections;
 /// policy set are active, and every decision about each subject. Progress is saved with each
 /// batch, so after a crash it resumes where it stopped; from an empty store it rebuilds all.
 /// </summary>
-public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store) : IDisposable
+public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store, IEnumerable<ILedgerObserver> observers) : IDisposable
 {
+    private readonly ILedgerObserver[] _observers = [.. observers];
+
     public const string Name = "access";
 
     private const int BatchSize = 512;
@@ -30,14 +32,21 @@ public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store) : I
             {
                 var end = Math.Min(size, next + BatchSize);
                 var changes = new List<ProjectionChange>();
+                var entries = new List<(long, byte[])>();
                 for (var index = next; index < end; index++)
                 {
-                    if (Change(index, await ledger.ReadEntryAsync(index, cancellation)) is { } change)
+                    var entry = await ledger.ReadEntryAsync(index, cancellation);
+                    entries.Add((index, entry));
+                    if (Change(index, entry) is { } change)
                     {
                         changes.Add(change);
                     }
                 }
                 await store.ApplyProjectionAsync(Name, changes, end, cancellation);
+                foreach (var observer in _observers)
+                {
+                    await observer.ObserveAsync(entries, cancellation);
+                }
                 next = end;
             }
             return size;
@@ -63,6 +72,8 @@ public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store) : I
                     index,
                     DateTimeOffset.Parse((string)json["time"]!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
                     (string)json["by"]!);
+            case { } type when Workflow.WorkflowEntries.Types.Contains(type):
+                return new ProjectionChange.WorkflowEntry(index, json!.ToJsonString());
             case "decision":
                 // What the subject's access report may show: never the reader's identity.
                 var report = new JsonObject
@@ -86,6 +97,12 @@ public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store) : I
                 return null;
         }
     }
+}
+
+/// <summary>Hears of every ledger entry as the projector reads it, in order, in batches (each entry may come again after a restart).</summary>
+public interface ILedgerObserver
+{
+    Task ObserveAsync(IReadOnlyList<(long Index, byte[] Entry)> entries, CancellationToken cancellation);
 }
 
 /// <summary>The ledger entry that makes a world or a policy set the active one (invariant 7).</summary>

@@ -149,6 +149,11 @@ public abstract partial class AccessStore : IAsyncDisposable
                         """, transaction, cancellation,
                         ("@k", a.Kind), ("@h", a.Sha256), ("@i", a.LedgerIndex), ("@t", Dialect.Time(a.At)), ("@b", a.By));
                     break;
+                case ProjectionChange.WorkflowEntry w:
+                    await connection.ExecuteAsync(
+                        "INSERT INTO workflow_entries (ledger_index, entry) VALUES (@i, @e) ON CONFLICT (ledger_index) DO NOTHING", transaction, cancellation,
+                        ("@i", w.LedgerIndex), ("@e", w.Entry));
+                    break;
                 case ProjectionChange.SubjectDecision d:
                     await connection.ExecuteAsync(
                         "INSERT INTO subject_decisions (ledger_index, subject, entry) VALUES (@i, @s, @e) ON CONFLICT (ledger_index) DO NOTHING", transaction, cancellation,
@@ -177,6 +182,20 @@ public abstract partial class AccessStore : IAsyncDisposable
             decisions.Add((reader.GetInt64(0), reader.GetString(1)));
         }
         return decisions;
+    }
+
+    /// <summary>Every workflow entry projected so far, in ledger order.</summary>
+    public async Task<IReadOnlyList<(long LedgerIndex, string Entry)>> WorkflowEntriesAsync(CancellationToken cancellation = default)
+    {
+        await using var connection = await OpenAsync(create: false, cancellation);
+        await using var command = connection.Command("SELECT ledger_index, entry FROM workflow_entries ORDER BY ledger_index", null);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var entries = new List<(long, string)>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            entries.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        return entries;
     }
 
     public static string Sha256(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
@@ -231,6 +250,9 @@ public abstract record ProjectionChange
 
     /// <summary>A world or policy set became active.</summary>
     public sealed record Activation(string Kind, string Sha256, long LedgerIndex, DateTimeOffset At, string By) : ProjectionChange;
+
+    /// <summary>An entry of the access workflow, kept whole (JSON).</summary>
+    public sealed record WorkflowEntry(long LedgerIndex, string Entry) : ProjectionChange;
 
     /// <summary>A decision about a subject, as their access report shows it (JSON).</summary>
     public sealed record SubjectDecision(long LedgerIndex, string Subject, string Entry) : ProjectionChange;

@@ -24,6 +24,7 @@ public static class CustosCommandLine
             Verbose,
             ServeCommand.Create(),
             TokenCommand.Create(),
+            AccessCommand.Create(),
             CedarCommand.Create(),
             DemoCommand.Create(),
             DetectCommand.Create(),

@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace Custos.Cli;
 
-/// <summary>Durations as people type them: <c>90s</c>, <c>30m</c>, <c>1h</c>, <c>2h30m</c>, <c>14d</c>.</summary>
+/// <summary>
+/// Durations as people type them (<c>90s</c>, <c>30m</c>, <c>1h</c>, <c>2h30m</c>, <c>14d</c>), or
+/// as ISO 8601 writes them (<c>PT8H</c>, <c>P2D</c>), on the command line and in API bodies.
+/// </summary>
 internal static partial class Durations
 {
     public static TimeSpan Parse(ArgumentResult result)
@@ -21,6 +24,18 @@ internal static partial class Durations
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
+        if (text.StartsWith('P'))
+        {
+            try
+            {
+                value = System.Xml.XmlConvert.ToTimeSpan(text);
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+        }
         var match = Pattern().Match(text);
         if (!match.Success || match.Length == 0)
         {

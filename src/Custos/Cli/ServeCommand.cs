@@ -32,11 +32,23 @@ internal static class ServeCommand
         };
         config.AcceptExistingOnly();
 
-        var world = new Option<FileInfo>("--world")
+        var world = new Option<string>("--world")
         {
-            Description = "The world to load (default: the demo world of samples/incident).",
+            Description = "The world to load (default: the demo world of samples/incident), or 'store' to keep the store's (as SCIM keeps it).",
         };
-        world.AcceptExistingOnly();
+        world.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (value is not null && !string.Equals(value, ServerOptions.WorldStore, StringComparison.OrdinalIgnoreCase) && !File.Exists(value))
+            {
+                result.AddError($"File does not exist: '{value}'.");
+            }
+        });
+
+        var replaceWorld = new Option<bool>("--replace-world")
+        {
+            Description = "Load the world file even over a world that SCIM has changed since (undoing those changes).",
+        };
 
         var policies = new Option<DirectoryInfo>("--policies")
         {
@@ -44,7 +56,7 @@ internal static class ServeCommand
         };
         policies.AcceptExistingOnly();
 
-        var command = new Command("serve", "Run the Custos server.") { urls, data, config, world, policies };
+        var command = new Command("serve", "Run the Custos server.") { urls, data, config, world, replaceWorld, policies };
         command.SetAction(async (parse, cancellation) =>
         {
             var arguments = new ServeArguments(
@@ -52,8 +64,9 @@ internal static class ServeCommand
                 DataDirectory: parse.GetValue(data),
                 ConfigFile: parse.GetValue(config)?.FullName,
                 Verbose: parse.GetValue(CustosCommandLine.Verbose),
-                World: parse.GetValue(world)?.FullName,
-                Policies: parse.GetValue(policies)?.FullName);
+                World: parse.GetValue(world) is { } file && !string.Equals(file, ServerOptions.WorldStore, StringComparison.OrdinalIgnoreCase) ? Path.GetFullPath(file) : parse.GetValue(world),
+                Policies: parse.GetValue(policies)?.FullName,
+                ReplaceWorld: parse.GetValue(replaceWorld));
             using var host = CustosServer.CreateHostBuilder(arguments).Build();
             await host.RunAsync(cancellation);
             return ExitCodes.Success;

@@ -10,19 +10,23 @@ namespace Custos.Cli;
 /// </summary>
 internal static class TokenCommand
 {
+    private const string ServicePrefix = "service:";
+
+    private static readonly string[] Kinds = ["staff:", "user:", ServicePrefix];
+
     public static Command Create()
     {
         var identity = new Option<string>("--as")
         {
-            Description = "Who the token speaks for: staff:ID for a staff member, user:ID for a data subject.",
+            Description = "Who the token speaks for: staff:ID for a staff member, user:ID for a data subject, service:ID for a service such as the identity provider (SCIM).",
             Required = true,
         };
         identity.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>();
-            if (value is null || !(value.StartsWith("staff:", StringComparison.Ordinal) || value.StartsWith("user:", StringComparison.Ordinal)) || value.EndsWith(':'))
+            if (value is null || !Kinds.Any(k => value.StartsWith(k, StringComparison.Ordinal)) || value.EndsWith(':'))
             {
-                result.AddError($"--as must be staff:ID or user:ID, not '{value}'.");
+                result.AddError($"--as must be staff:ID, user:ID or service:ID, not '{value}'.");
             }
         });
 
@@ -41,7 +45,7 @@ internal static class TokenCommand
 
         var ttl = new Option<TimeSpan>("--ttl")
         {
-            Description = "Lifetime, such as 1h, 30m or 2h30m (default 1h).",
+            Description = "Lifetime, such as 1h, 30m or 2h30m (default 1h); at most 24h, or 90d for a service:ID.",
             DefaultValueFactory = _ => TimeSpan.FromHours(1),
             CustomParser = result => Durations.Parse(result),
         };
@@ -56,10 +60,11 @@ internal static class TokenCommand
         command.SetAction(parse =>
         {
             var lifetime = parse.GetValue(ttl);
-            var max = new AuthOptions().MaxLocalTokenLifetime;
+            var service = parse.GetValue(identity)!.StartsWith(ServicePrefix, StringComparison.Ordinal);
+            var max = service ? new AuthOptions().MaxLocalServiceTokenLifetime : new AuthOptions().MaxLocalTokenLifetime;
             if (lifetime > max)
             {
-                throw new InvalidOperationException($"--ttl may be at most {max.TotalHours:0} hours.");
+                throw new InvalidOperationException(service ? $"--ttl may be at most {max.TotalDays:0} days for a service." : $"--ttl may be at most {max.TotalHours:0} hours.");
             }
             var key = LocalSigningKey.LoadOrCreate(parse.GetValue(data)!);
             parse.InvocationConfiguration.Output.WriteLine(LocalTokens.Mint(key, parse.GetValue(identity)!, parse.GetValue(location), lifetime));

@@ -3,7 +3,9 @@ using Custos.Access.Decisions;
 using Custos.Access.Gateway;
 using Custos.Access.Policies;
 using Custos.Access.Projections;
+using Custos.Access.Provisioning;
 using Custos.Access.Storage;
+using Custos.Access.Workflow;
 using Custos.Formats;
 using Custos.Ledger.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,9 +19,22 @@ internal static class AccessServices
     public static IServiceCollection AddCustosAccess(this IServiceCollection services)
     {
         services.AddSingleton<AccessStateHolder>();
-        services.AddSingleton<IGrantSource>(NoGrants.Instance);
+        services.AddSingleton<AccessWorkflow>();
+        services.AddSingleton<IReaderStanding>(provider => provider.GetRequiredService<AccessWorkflow>());
+        services.AddSingleton<WorkflowProjection>();
+        services.AddSingleton<ILedgerObserver>(provider => provider.GetRequiredService<WorkflowProjection>());
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section);
+        services.AddSingleton(provider => new WorkflowService(
+            provider.GetRequiredService<AccessStateHolder>(),
+            provider.GetRequiredService<AccessWorkflow>(),
+            provider.GetRequiredService<IAccessLedger>(),
+            provider.GetRequiredService<AccessStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<WorkflowOptions>>().Value));
+        services.AddHostedService<GrantExpiry>();
         services.AddSingleton<LedgerProjector>();
         services.AddSingleton<AccessLoader>();
+        services.AddSingleton<StaffProvisioning>();
         services.AddSingleton<ProjectionWorker>();
         services.AddSingleton<IDecisionListener>(provider => provider.GetRequiredService<ProjectionWorker>());
         services.AddHostedService(provider => provider.GetRequiredService<ProjectionWorker>());
@@ -38,18 +53,30 @@ internal static class AccessServices
 /// set stop the server at once with the reason; stores that are not ready yet are retried in the
 /// background, and <c>/readyz</c> fails until the state is loaded.
 /// </summary>
+/// <remarks>
+/// The world file is loaded when the store has no world yet, or when the active world was itself
+/// loaded from a file at start-up (so that editing the file and restarting works). Once the world
+/// has been changed since (by SCIM), the file would undo those changes — people the identity
+/// provider removed, roles it took away — so the store's world is kept and the file is not loaded,
+/// unless <c>ReplaceWorld</c> says to. <c>World</c> set to <c>store</c> never loads a file.
+/// </remarks>
 internal sealed class AccessStartup(
     AccessLoader loader,
+    AccessStore store,
+    WorkflowProjection workflow,
     IOptions<ServerOptions> options,
     ILogger<AccessStartup> logger) : IHostedService, IDisposable
 {
+    /// <summary>Who activates the configured files, in the ledger's activation entries.</summary>
+    public const string Actor = "system";
+
     private readonly CancellationTokenSource _stopping = new();
     private Task? _retrying;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Read and check both first: a bad file is a configuration error, reported before anything is changed.
-        var world = WorldDocument.Read(options.Value.World);
+        var world = options.Value.WorldFromStore ? null : WorldDocument.Read(options.Value.World);
         var policies = AccessPolicies.FromDirectory(options.Value.Policies);
 
         if (!await TryActivateAsync(world, policies, cancellationToken))
@@ -69,13 +96,17 @@ internal sealed class AccessStartup(
 
     public void Dispose() => _stopping.Dispose();
 
-    private async Task<bool> TryActivateAsync(WorldDocument world, AccessPolicies policies, CancellationToken cancellation)
+    private async Task<bool> TryActivateAsync(WorldDocument? world, AccessPolicies policies, CancellationToken cancellation)
     {
         try
         {
-            var state = await loader.ActivateAsync(world, policies, "system", cancellation);
+            // The workflow's kept entries first, then the ledger's tail: the fold stays in ledger order.
+            await store.EnsureReadyAsync(cancellation);
+            await workflow.LoadAsync(cancellation);
+            var load = await WorldToLoadAsync(world, cancellation);
+            var state = await loader.ActivateAsync(load, policies, Actor, cancellation);
             logger.LogInformation("Deciding with world {World} ({Source}) and policy set {Policies} ({Count} policies)",
-                state.WorldSha256[..12], world.Source, state.Policies.Sha256[..12], state.Policies.Policies.Count);
+                state.WorldSha256[..12], load?.Source ?? "kept from the store", state.Policies.Sha256[..12], state.Policies.Policies.Count);
             return true;
         }
         catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException or AccessNotReadyException)
@@ -85,7 +116,27 @@ internal sealed class AccessStartup(
         }
     }
 
-    private async Task RetryAsync(WorldDocument world, AccessPolicies policies, CancellationToken cancellation)
+    /// <summary>The configured world file, or null to keep the store's active world.</summary>
+    private async Task<WorldDocument?> WorldToLoadAsync(WorldDocument? world, CancellationToken cancellation)
+    {
+        var active = await loader.ActiveWorldAsync(cancellation);
+        if (world is null)
+        {
+            return active is not null ? null
+                : throw new AccessNotReadyException("World is 'store' but the store holds no world yet: start once with a world file (--world FILE)");
+        }
+        if (active is null || active.ActivatedBy == Actor || options.Value.ReplaceWorld || active.Sha256 == AccessStore.Sha256(world.Content))
+        {
+            return world;
+        }
+        logger.LogWarning(
+            "The active world {World} was made by {By} (ledger entry {Index}), not loaded from a file; keeping it rather than loading {File} over it. "
+            + "Set World to 'store' to keep the store's world without this warning, or start once with --replace-world to load the file over it.",
+            active.Sha256[..12], active.ActivatedBy, active.LedgerIndex, world.Source);
+        return null;
+    }
+
+    private async Task RetryAsync(WorldDocument? world, AccessPolicies policies, CancellationToken cancellation)
     {
         try
         {
@@ -196,4 +247,35 @@ internal sealed class AccessHealthCheck(AccessStateHolder state) : IHealthCheck
         Task.FromResult(state.IsLoaded
             ? HealthCheckResult.Healthy($"world {state.Current.WorldSha256[..12]}, policy set {state.Current.Policies.Sha256[..12]}")
             : HealthCheckResult.Unhealthy("no world and policy set are loaded yet"));
+}
+
+/// <summary>Ledgers each grant's expiry soon after it comes (a grant stops counting at its expiry whether or not this has run).</summary>
+internal sealed class GrantExpiry(WorkflowService workflow, AccessStateHolder state, TimeProvider time, ILogger<GrantExpiry> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!state.IsLoaded)
+                {
+                    continue;
+                }
+                try
+                {
+                    await workflow.RecordExpiriesAsync(stoppingToken);
+                }
+                catch (AccessNotReadyException e)
+                {
+                    logger.LogWarning("Grant expiries not ledgered yet: {Reason}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
 }

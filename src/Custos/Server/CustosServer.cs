@@ -1,5 +1,6 @@
 using Custos.Server.Authentication;
 using Custos.Server.Detection;
+using Custos.Server.Scim;
 using Custos.Access;
 using Custos.Access.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -115,6 +116,10 @@ public static class CustosServer
             .AddCheck<StoreHealthCheck>("store")
             .AddCheck<LedgerHealthCheck>("ledger");
         services.AddCustosAccess();
+        services.AddOptions<Scim.ScimOptions>()
+            .Bind(configuration.GetSection(Scim.ScimOptions.Section))
+            .Validate(o => o.Validate() is null, "Scim:Provisioners must list service identities (service:ID), separated by ';'.")
+            .ValidateOnStart();
         services.AddCustosDetection(configuration);
     }
 
@@ -133,6 +138,8 @@ public static class CustosServer
             endpoints.MapDecisionEndpoints();
             endpoints.MapSubjectEndpoints();
             endpoints.MapPolicyEndpoints();
+            endpoints.MapWorkflowEndpoints();
+            endpoints.MapScimEndpoints();
             endpoints.MapLedgerEndpoints();
             endpoints.MapAlertEndpoints();
             endpoints.MapOpenApi();

@@ -10,7 +10,8 @@ public sealed record ServeArguments(
     string? ConfigFile = null,
     bool Verbose = false,
     string? World = null,
-    string? Policies = null)
+    string? Policies = null,
+    bool ReplaceWorld = false)
 {
     internal IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
     {
@@ -29,6 +30,10 @@ public sealed record ServeArguments(
         if (Policies is not null)
         {
             yield return new(nameof(ServerOptions.Policies), Policies);
+        }
+        if (ReplaceWorld)
+        {
+            yield return new(nameof(ServerOptions.ReplaceWorld), "true");
         }
         if (Verbose)
         {

@@ -24,8 +24,19 @@ public sealed class ServerOptions
     /// </summary>
     public string? Store { get; set; }
 
-    /// <summary>The world to load (<c>world.json</c>); by default the demo world shipped beside the binary.</summary>
+    /// <summary>
+    /// The world to load (<c>world.json</c>); by default the demo world shipped beside the binary.
+    /// <c>store</c> loads no file and keeps the store's active world (as SCIM keeps it).
+    /// </summary>
     public string World { get; set; } = DefaultWorld;
+
+    /// <summary>The value of <see cref="World"/> that keeps the store's world.</summary>
+    public const string WorldStore = "store";
+
+    public bool WorldFromStore => string.Equals(World, WorldStore, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Load the world file even over a world that SCIM has changed since a file was loaded (whose changes it undoes).</summary>
+    public bool ReplaceWorld { get; set; }
 
     /// <summary>The directory of <c>*.cedar</c> policies to load; by default the demo's.</summary>
     public string Policies { get; set; } = DefaultPolicies;

@@ -14,6 +14,7 @@ public sealed partial class CommandLineTests
     [InlineData(new[] { "serve", "--urls", "ftp://example.org" }, "'ftp://example.org'")]
     [InlineData(new[] { "serve", "--urls" }, "--urls")]
     [InlineData(new[] { "serve", "--config", "/no/such/custos.json" }, "/no/such/custos.json")]
+    [InlineData(new[] { "serve", "--world", "/no/such/world.json" }, "/no/such/world.json")]
     [InlineData(new[] { "version", "extra" }, "'extra'")]
     [InlineData(new string[0], "command")]
     public async Task A_usage_error_prints_one_line_naming_the_problem_and_exits_2(string[] args, string named)
@@ -31,6 +32,8 @@ public sealed partial class CommandLineTests
     [Theory]
     [InlineData(new[] { "--help" }, new[] { "serve", "ledger", "version", "--verbose" })]
     [InlineData(new[] { "ledger", "--help" }, new[] { "init", "append", "checkpoint", "prove", "entry", "verify" })]
+    [InlineData(new[] { "access", "--help" }, new[] { "request", "pending", "approve", "deny", "revoke", "grants", "--token", "--as", "--json" })]
+    [InlineData(new[] { "access", "request", "--help" }, new[] { "--subject", "--category", "--purpose", "--case", "--justification", "--duration", "--server" })]
     [InlineData(new[] { "ledger", "verify", "--help" }, new[] { "--store", "--server", "--key", "--state", "--samples" })]
     [InlineData(new[] { "serve", "--help" }, new[] { "--urls", "--data", "--config" })]
     [InlineData(new[] { "version", "--help" }, new[] { "version" })]

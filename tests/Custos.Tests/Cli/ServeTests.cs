@@ -28,6 +28,51 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task A_world_changed_by_scim_survives_restarts_and_is_replaced_only_on_purpose()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+        var port = CustosProcess.FreePort();
+        string[] listen = ["--urls", $"http://127.0.0.1:{port}", "--data", data];
+        var token = Custos.Server.Authentication.LocalTokens.Mint(
+            Custos.Server.Authentication.LocalSigningKey.LoadOrCreate(data), "service:idp", null, TimeSpan.FromMinutes(10));
+        async Task<int> ScimAsync(ServerProcess server, HttpMethod method, string path, string? body = null)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            if (body is not null)
+            {
+                request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/scim+json");
+            }
+            using var response = await server.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            return (int)response.StatusCode;
+        }
+
+        await using (var first = await ServerProcess.StartAsync(port, listen))
+        {
+            (await ScimAsync(first, HttpMethod.Post, "scim/v2/Users", """
+                {"userName":"staff:zoe","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"dept:support"},
+                 "urn:custos:scim:schemas:1.0:Staff":{"jurisdiction":"US"}}
+                """)).ShouldBe(201);
+            (await first.StopAsync()).ShouldBe(0);
+        }
+        await using (var kept = await ServerProcess.StartAsync(port, listen))
+        {
+            (await ScimAsync(kept, HttpMethod.Get, "scim/v2/Users/staff:zoe")).ShouldBe(200);
+            (await kept.StopAsync()).ShouldBe(0);
+            kept.StandardOutput.ShouldContain("keeping it rather than loading world.json over it");
+        }
+        await using (var store = await ServerProcess.StartAsync(port, [.. listen, "--world", "store"]))
+        {
+            (await ScimAsync(store, HttpMethod.Get, "scim/v2/Users/staff:zoe")).ShouldBe(200);
+            (await store.StopAsync()).ShouldBe(0);
+            store.StandardOutput.ShouldNotContain("keeping it rather than loading");
+        }
+        await using var replaced = await ServerProcess.StartAsync(port, [.. listen, "--replace-world"]);
+        (await ScimAsync(replaced, HttpMethod.Get, "scim/v2/Users/staff:zoe")).ShouldBe(404);
+    }
+
+    [Fact]
     public async Task Json_logs_are_one_object_per_line_and_request_lines_carry_the_request_id()
     {
         using var temp = new TempDirectory();

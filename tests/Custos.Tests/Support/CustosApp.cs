@@ -31,7 +31,7 @@ public sealed class CustosApp : WebApplicationFactory<Program>
     /// <param name="time">The server's clock (tokens are still checked against the real one).</param>
     /// <param name="services">Replaces services after the server registered its own (fault injection).</param>
     /// <param name="policyFiles">Policy files (name → Cedar text) to load instead of the demo's.</param>
-    /// <param name="settings">Configuration keys (<c>Detection:Webhooks:0:Url</c> …) over the defaults, as a <c>--config</c> file would give them.</param>
+    /// <param name="settings">Configuration on top of every other layer, as from the command line.</param>
     public CustosApp(
         Action<IEndpointRouteBuilder>? extraEndpoints = null,
         string? dataDirectory = null,
@@ -42,6 +42,7 @@ public sealed class CustosApp : WebApplicationFactory<Program>
         IReadOnlyDictionary<string, string>? policyFiles = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _settings = settings;
         _extraEndpoints = extraEndpoints;
         DataDirectory = dataDirectory ?? _temp.Combine("data");
         _world = world;
@@ -57,7 +58,6 @@ public sealed class CustosApp : WebApplicationFactory<Program>
         }
         _time = time;
         _services = services;
-        _settings = settings;
     }
 
     public string DataDirectory { get; }

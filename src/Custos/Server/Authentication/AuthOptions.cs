@@ -14,6 +14,9 @@ public sealed class AuthOptions
     /// <summary>An OIDC authority (issuer URL); when set, only its tokens are accepted.</summary>
     public string? Authority { get; set; }
 
+    /// <summary>The authority's metadata and keys are fetched over https only, unless this is turned off (for a test identity provider).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>The audience tokens of the authority must carry.</summary>
     public string Audience { get; set; } = LocalIssuer;
 
@@ -25,4 +28,11 @@ public sealed class AuthOptions
 
     /// <summary>Longest lifetime <c>custos token</c> will mint.</summary>
     public TimeSpan MaxLocalTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Longest lifetime <c>custos token</c> will mint for a <c>service:</c> identity: an identity
+    /// provider is configured with one token that it sends with every SCIM call, and cannot
+    /// fetch a new one each day. Replacing <c>token-signing.key</c> ends every local token.
+    /// </summary>
+    public TimeSpan MaxLocalServiceTokenLifetime { get; set; } = TimeSpan.FromDays(90);
 }

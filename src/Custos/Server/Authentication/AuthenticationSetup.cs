@@ -9,7 +9,12 @@ internal static class AuthenticationSetup
 {
     public static IServiceCollection AddCustosAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.Section))
+            .Validate(
+                o => o.Authority is null || (Uri.TryCreate(o.Authority, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && !o.RequireHttpsMetadata))),
+                "Auth:Authority must be an https:// URL (set Auth:RequireHttpsMetadata to false only for a test identity provider).")
+            .ValidateOnStart();
         services.AddAuthorization();
         services.AddSingleton(provider => new LocalSigningKeyProvider(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -24,6 +29,7 @@ internal static class AuthenticationSetup
                 {
                     jwt.Authority = authority;
                     jwt.Audience = auth.Value.Audience;
+                    jwt.RequireHttpsMetadata = auth.Value.RequireHttpsMetadata;
                     return;
                 }
                 jwt.TokenValidationParameters.ValidIssuer = AuthOptions.LocalIssuer;

@@ -1,0 +1,293 @@
+using Custos.Access.Decisions;
+using Custos.Access.Workflow;
+using Custos.Cli;
+using Custos.Server.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Custos.Server;
+
+/// <summary>
+/// The access workflow over HTTP: access requests and their approvals, grants, break-glass and
+/// revocations. Every action is ledgered before it is answered; who may do what is decided by
+/// the policies (approvals) or by role (revocation: admin or oversight; break-glass review: oversight).
+/// </summary>
+internal static class WorkflowEndpoints
+{
+    public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1").WithTags("Access workflow").RequireAuthorization();
+
+        v1.MapPost("/access-requests", RequestAsync).WithName("CreateAccessRequest")
+            .WithSummary("Ask for exactly these categories of these subjects, for a purpose and a case, for a time, with a real justification.");
+        v1.MapGet("/access-requests", ListRequests).WithName("ListAccessRequests")
+            .WithSummary("`?pending-for=me`: requests the caller may approve; otherwise the caller's own requests.");
+        v1.MapGet("/access-requests/{id}", GetRequest).WithName("GetAccessRequest");
+        v1.MapPost("/access-requests/{id}/approve", ApproveAsync).WithName("ApproveAccessRequest")
+            .WithSummary("Approve, with a comment; counted only if the policies let the caller approve. The grant is issued once the rule is met.");
+        v1.MapPost("/access-requests/{id}/deny", DenyAsync).WithName("DenyAccessRequest");
+        v1.MapGet("/grants", ListGrants).WithName("ListGrants")
+            .WithSummary("The caller's grants; admin and oversight see everyone's (`?reader=`).");
+        v1.MapDelete("/grants/{id}", RevokeGrantAsync).WithName("RevokeGrant")
+            .WithSummary("End a grant now (`?reason=`): its reader may give it up; admin or oversight may cut it.");
+        v1.MapPost("/break-glass", BreakGlassAsync).WithName("BreakGlass")
+            .WithSummary("An emergency grant, at once, for at most an hour; oversight is told and must review it within 24 h.");
+        v1.MapGet("/break-glass", ListBreakGlass).WithName("ListBreakGlass")
+            .WithSummary("Oversight: break-glass grants (`?unreviewed` for those awaiting review, overdue first).");
+        v1.MapPost("/break-glass/{id}/review", ReviewAsync).WithName("ReviewBreakGlass");
+        v1.MapPost("/revocations", RevokeAsync).WithName("Revoke")
+            .WithSummary("Cut a department's, a role's or a person's access everywhere in one action; answers with what was cut.");
+        v1.MapGet("/revocations", ListRevocations).WithName("ListRevocations");
+        v1.MapPost("/revocations/{id}/lift", LiftAsync).WithName("LiftRevocation");
+        v1.MapPost("/staff/{id}/deactivate", DeactivateAsync).WithName("DeactivateStaff")
+            .WithSummary("A revocation of one person (as when they leave): their grants are cut and every later decision for them is denied.");
+
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 422, 503 })
+        {
+            v1.ProducesProblem(status);
+        }
+        return endpoints;
+    }
+
+    internal sealed record AskBody(IReadOnlyList<string>? Subjects, IReadOnlyList<string>? Categories, string? Purpose, string? Case, string? Justification, string? Duration);
+
+    internal sealed record CommentBody(string? Comment);
+
+    internal sealed record ReviewBody(string? Outcome, string? Note);
+
+    internal sealed record RevokeBody(string? Department, string? Role, string? Staff, string? Reason);
+
+    internal sealed record ReasonBody(string? Reason);
+
+    internal sealed record ApprovalBody(string Approver, DateTimeOffset At, string Comment, long LedgerIndex);
+
+    internal sealed record RequestBody(
+        string Id, string Requester, IReadOnlyList<string> Subjects, IReadOnlyList<string> Categories, string Purpose, string Case,
+        string Justification, string Duration, DateTimeOffset CreatedAt, string Status, IReadOnlyList<ApprovalBody> Approvals,
+        string? ClosedBy, string? ClosedReason, string? GrantId, long LedgerIndex);
+
+    internal sealed record GrantBody(
+        string Id, string? RequestId, string Reader, IReadOnlyList<string> Subjects, IReadOnlyList<string> Categories, string Purpose, string Case,
+        DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, bool BreakGlass, string Status, string? RevokedBy, string? RevokedReason, long LedgerIndex);
+
+    internal sealed record ApproveResult(RequestBody Request, GrantBody? Grant);
+
+    internal sealed record BreakGlassBody(GrantBody Grant, string Justification, DateTimeOffset ReviewDue, bool Overdue, string? ReviewedBy, string? Outcome, string? Note);
+
+    internal sealed record RevocationBody(
+        string Id, string Scope, string Value, string Reason, string By, DateTimeOffset At, bool Deactivation,
+        IReadOnlyList<string> People, IReadOnlyList<string> GrantsCut, IReadOnlyList<string> RequestsCancelled, bool Lifted, long LedgerIndex);
+
+    private static async Task<IResult> RequestAsync(AskBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller =>
+        {
+            var request = await workflow.RequestAsync(new ReaderIdentity(caller.Id, caller.Location), Ask(body), cancellation);
+            return TypedResults.Created($"/v1/access-requests/{request.Id}", ToBody(request));
+        });
+
+    private static IResult ListRequests(HttpContext http, WorkflowService service, AccessWorkflow workflow, IOptions<AuthOptions> auth)
+    {
+        if (StaffCaller(http, auth) is not { } caller)
+        {
+            return NotStaff();
+        }
+        var pendingFor = http.Request.Query["pending-for"].ToString();
+        if (pendingFor.Length > 0 && pendingFor != "me" && pendingFor != caller.Id)
+        {
+            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "pending-for names the caller (\"me\")"));
+        }
+        var requests = pendingFor.Length > 0
+            ? service.PendingFor(caller.Id)
+            : [.. workflow.Current.Requests.Values.Where(r => r.Requester == caller.Id).OrderBy(r => r.CreatedAt)];
+        return TypedResults.Ok(requests.Select(ToBody).ToList());
+    }
+
+    private static IResult GetRequest(string id, HttpContext http, AccessWorkflow workflow, IOptions<AuthOptions> auth)
+    {
+        if (StaffCaller(http, auth) is null)
+        {
+            return NotStaff();
+        }
+        return workflow.Current.Requests.TryGetValue(id, out var request)
+            ? TypedResults.Ok(ToBody(request))
+            : Problem(new WorkflowException(WorkflowErrorKind.NotFound, $"there is no access request {id}"));
+    }
+
+    private static async Task<IResult> ApproveAsync(string id, CommentBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller =>
+        {
+            var (request, grant) = await workflow.ApproveAsync(caller.Id, id, body?.Comment, cancellation);
+            return TypedResults.Ok(new ApproveResult(ToBody(request), grant is null ? null : ToBody(grant)));
+        });
+
+    private static async Task<IResult> DenyAsync(string id, CommentBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller => TypedResults.Ok(ToBody(await workflow.DenyAsync(caller.Id, id, body?.Comment, cancellation))));
+
+    private static IResult ListGrants(HttpContext http, AccessWorkflow workflow, AccessStateHolder state, IOptions<AuthOptions> auth)
+    {
+        if (StaffCaller(http, auth) is not { } caller)
+        {
+            return NotStaff();
+        }
+        var reader = http.Request.Query["reader"].ToString();
+        var seesAll = state.Current.Directory.Staff(caller.Id)?.Roles.Any(r => r is WorkflowService.AdminRole or WorkflowService.OversightRole) == true;
+        if (!seesAll && reader.Length > 0 && reader != caller.Id)
+        {
+            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "only admin and oversight see other people's grants"));
+        }
+        var grants = workflow.Current.Grants.Values
+            .Where(g => reader.Length > 0 ? g.Reader == reader : seesAll || g.Reader == caller.Id)
+            .OrderBy(g => g.IssuedAt);
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        return TypedResults.Ok(grants.Select(g => ToBody(g, now)).ToList());
+    }
+
+    private static async Task<IResult> RevokeGrantAsync(string id, string? reason, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller => TypedResults.Ok(ToBody(await workflow.RevokeGrantAsync(caller.Id, id, reason, cancellation), time.GetUtcNow())));
+
+    private static async Task<IResult> BreakGlassAsync(AskBody? body, HttpContext http, WorkflowService service, AccessWorkflow workflow, IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller =>
+        {
+            var grant = await service.BreakGlassAsync(new ReaderIdentity(caller.Id, caller.Location), Ask(body), cancellation);
+            return TypedResults.Created($"/v1/break-glass/{grant.Id}", ToBody(workflow.Current.BreakGlass[grant.Id], grant, time.GetUtcNow()));
+        });
+
+    private static IResult ListBreakGlass(HttpContext http, AccessWorkflow workflow, AccessStateHolder state, IOptions<AuthOptions> auth, TimeProvider time)
+    {
+        if (StaffCaller(http, auth) is not { } caller)
+        {
+            return NotStaff();
+        }
+        if (state.Current.Directory.Staff(caller.Id)?.Roles.Contains(WorkflowService.OversightRole) != true)
+        {
+            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "break-glass records are for oversight"));
+        }
+        var unreviewed = http.Request.Query.ContainsKey("unreviewed");
+        var now = time.GetUtcNow();
+        var snapshot = workflow.Current;
+        return TypedResults.Ok(snapshot.BreakGlass.Values
+            .Where(b => !unreviewed || b.Review is null)
+            .OrderBy(b => b.ReviewDue)
+            .Select(b => ToBody(b, snapshot.Grants[b.GrantId], now))
+            .ToList());
+    }
+
+    private static async Task<IResult> ReviewAsync(string id, ReviewBody? body, HttpContext http, WorkflowService service, AccessWorkflow workflow, IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller =>
+        {
+            var record = await service.ReviewBreakGlassAsync(caller.Id, id, body?.Outcome, body?.Note, cancellation);
+            return TypedResults.Ok(ToBody(record, workflow.Current.Grants[id], time.GetUtcNow()));
+        });
+
+    private static async Task<IResult> RevokeAsync(RevokeBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller =>
+        {
+            var named = new[] { (RevocationScope.DepartmentKind, body?.Department), (RevocationScope.RoleKind, body?.Role), (RevocationScope.StaffKind, body?.Staff) }
+                .Where(s => !string.IsNullOrWhiteSpace(s.Item2)).ToList();
+            if (named.Count != 1)
+            {
+                throw WorkflowException.Invalid("department", "name exactly one of department, role or staff");
+            }
+            var revocation = await workflow.RevokeAsync(caller.Id, new RevocationScope(named[0].Item1, named[0].Item2!), body?.Reason, cancellation: cancellation);
+            return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
+        });
+
+    private static IResult ListRevocations(HttpContext http, AccessWorkflow workflow, AccessStateHolder state, IOptions<AuthOptions> auth)
+    {
+        if (StaffCaller(http, auth) is not { } caller)
+        {
+            return NotStaff();
+        }
+        if (state.Current.Directory.Staff(caller.Id)?.Roles.Any(r => r is WorkflowService.AdminRole or WorkflowService.OversightRole) != true)
+        {
+            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "revocations are for admin and oversight"));
+        }
+        return TypedResults.Ok(workflow.Current.Revocations.Values.OrderBy(r => r.At).Select(ToBody).ToList());
+    }
+
+    private static async Task<IResult> LiftAsync(string id, ReasonBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller => TypedResults.Ok(ToBody(await workflow.LiftAsync(caller.Id, id, body?.Reason, cancellation))));
+
+    private static async Task<IResult> DeactivateAsync(string id, ReasonBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
+        await Guarded(http, auth, async caller =>
+        {
+            var revocation = await workflow.RevokeAsync(caller.Id, new RevocationScope(RevocationScope.StaffKind, id), body?.Reason, deactivation: true, cancellation);
+            return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
+        });
+
+    /// <summary>Runs an action for a staff caller, turning the workflow's refusals into problems.</summary>
+    private static async Task<IResult> Guarded(HttpContext http, IOptions<AuthOptions> auth, Func<Caller, Task<IResult>> action)
+    {
+        if (StaffCaller(http, auth) is not { } caller)
+        {
+            return NotStaff();
+        }
+        try
+        {
+            return await action(caller);
+        }
+        catch (WorkflowException e)
+        {
+            return Problem(e);
+        }
+        catch (AccessNotReadyException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Custos cannot act right now", detail: e.Message + "; nothing was changed");
+        }
+    }
+
+    private static WorkflowService.Ask Ask(AskBody? body)
+    {
+        TimeSpan? duration = null;
+        if (body?.Duration is { } text)
+        {
+            duration = Durations.TryParse(text, out var parsed) ? parsed : throw WorkflowException.Invalid("duration", $"'{text}' is not a duration such as 8h, 2d or PT8H");
+        }
+        return new WorkflowService.Ask(body?.Subjects, body?.Categories, body?.Purpose, body?.Case, body?.Justification, duration);
+    }
+
+    private static Caller? StaffCaller(HttpContext http, IOptions<AuthOptions> auth) =>
+        Caller.From(http.User, auth.Value) is { IsStaff: true } caller ? caller : null;
+
+    private static ProblemHttpResult NotStaff() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden, title: "Only staff take part in the access workflow", detail: "the token does not speak for a staff member (staff:…)");
+
+    internal static ProblemHttpResult Problem(WorkflowException e) => e.Kind switch
+    {
+        WorkflowErrorKind.Invalid => TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The request cannot be accepted as asked",
+            detail: e.Reasons.Count > 0 ? $"{e.Message}: {string.Join("; ", e.Reasons)}" : e.Message,
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = new Dictionary<string, string[]> { [e.Field ?? "request"] = e.Reasons.Count > 0 ? [.. e.Reasons] : [e.Message] },
+            }),
+        WorkflowErrorKind.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: e.Message),
+        WorkflowErrorKind.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
+        _ => TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Not allowed",
+            detail: e.Reasons.Count > 0 ? $"{e.Message}: {string.Join("; ", e.Reasons)}" : e.Message,
+            extensions: new Dictionary<string, object?> { ["reasons"] = e.Reasons }),
+    };
+
+    private static RequestBody ToBody(AccessRequest r) => new(
+        r.Id, r.Requester, r.Subjects, r.Categories, r.Purpose, r.Case, r.Justification, System.Xml.XmlConvert.ToString(r.Duration), r.CreatedAt,
+        r.Status.ToString().ToLowerInvariant(), [.. r.Approvals.Select(a => new ApprovalBody(a.Approver, a.At, a.Comment, a.LedgerIndex))],
+        r.Closed?.By, r.Closed?.Reason, r.GrantId, r.LedgerIndex);
+
+    private static GrantBody ToBody(Grant g) => ToBody(g, g.IssuedAt);
+
+    private static GrantBody ToBody(Grant g, DateTimeOffset now) => new(
+        g.Id, g.RequestId, g.Reader, g.Subjects, g.Categories, g.Purpose, g.Case, g.IssuedAt, g.ExpiresAt, g.BreakGlass,
+        g.Revoked is not null ? "revoked" : g.IsLive(now) ? "live" : "expired", g.Revoked?.By, g.Revoked?.Reason, g.LedgerIndex);
+
+    private static BreakGlassBody ToBody(BreakGlass b, Grant grant, DateTimeOffset now) => new(
+        ToBody(grant, now), b.Justification, b.ReviewDue, b.Review is null && now > b.ReviewDue, b.Review?.By, b.Review?.Outcome, b.Review?.Note);
+
+    private static RevocationBody ToBody(Revocation r) => new(
+        r.Id, r.Scope.Kind, r.Scope.Value, r.Reason, r.By, r.At, r.Deactivation, r.People, r.GrantsCut, r.RequestsCancelled, r.Lifted is not null, r.LedgerIndex);
+}
