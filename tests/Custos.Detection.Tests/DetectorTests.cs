@@ -454,6 +454,22 @@ public sealed class DetectorTests
     }
 
     [Fact]
+    public void Approval_collusion_counts_attempts_the_rules_refused()
+    {
+        var detector = new ApprovalCollusionDetector(new ApprovalCollusionOptions());
+        var findings = new List<Finding>();
+        detector.Observe(Approval("apr-1", 0, "staff:wei", "staff:chen"), findings);
+        detector.Observe(Approval("apr-2", 1, "staff:wei", "staff:chen"), findings);
+        detector.Observe(Approval("apr-3", 2, "staff:chen", "staff:wei") with { Refused = true }, findings);
+        detector.Observe(Approval("apr-4", 3, "staff:chen", "staff:wei") with { Refused = true }, findings);
+
+        var finding = findings.ShouldHaveSingleItem();
+        finding.Evidence.ShouldBe(["apr-1", "apr-2", "apr-3", "apr-4"]);
+        finding.Reason.ShouldContain("tried to approve");
+        finding.Reason.ShouldContain("2 of them refused");
+    }
+
+    [Fact]
     public void Approval_collusion_stays_quiet_one_way_outside_the_window_and_for_self_approval()
     {
         var detector = new ApprovalCollusionDetector(new ApprovalCollusionOptions());

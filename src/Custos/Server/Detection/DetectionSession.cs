@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Custos.Access;
 using Custos.Access.Alerts;
-using Custos.Access.Approvals;
 using Custos.Access.Decisions;
 using Custos.Access.Storage;
 using Custos.Detection;
@@ -38,6 +37,7 @@ namespace Custos.Server.Detection;
 internal sealed class DetectionSession
 {
     private const int BatchLimit = 4096;
+    private const int RequestsRemembered = 16_384;
     private static readonly TimeSpan GapGrace = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan BusyWithin = TimeSpan.FromMilliseconds(10);
@@ -62,6 +62,8 @@ internal sealed class DetectionSession
     private readonly AlertReconciler _reconciler = new();
     private readonly AlertProjector _projector;
     private readonly Dictionary<long, LedgerItem> _pending = [];
+    private readonly Dictionary<string, IReadOnlyList<string>> _requestSubjects = new(StringComparer.Ordinal);
+    private readonly Queue<string> _requestOrder = new();
     private readonly int _pendingLimit;
 
     private MerkleLog? _log;
@@ -314,8 +316,11 @@ internal sealed class DetectionSession
             case LedgerItem.DecisionItem decision when index >= _replayFrom:
                 await ObserveAsync(index, decision.Entry, cancellation);
                 break;
-            case LedgerItem.ApprovalItem approval when index >= _replayFrom && approval.Entry.Decision == ApprovalEntry.Approved:
-                Observe(index, approval.Entry);
+            case LedgerItem.RequestItem request when index >= _replayFrom:
+                RememberSubjects(request);
+                break;
+            case LedgerItem.ApprovalItem approval when index >= _replayFrom:
+                Observe(index, approval);
                 break;
             case LedgerItem.AlertItem alert:
                 _reconciler.Observe(index, alert.Entry);
@@ -369,17 +374,32 @@ internal sealed class DetectionSession
         Reconcile(live: index >= _liveFrom);
     }
 
-    private void Observe(long index, ApprovalEntry entry)
+    /// <summary>Approvals (and refused attempts) of the grant workflow, for the approval-collusion detector.</summary>
+    private void Observe(long index, LedgerItem.ApprovalItem approval)
     {
         Engine.Observe(new Approval
         {
             Id = index.ToString(CultureInfo.InvariantCulture),
-            Time = entry.Time > Engine.Now ? entry.Time : Engine.Now,
-            Approver = entry.Approver,
-            Requester = entry.Requester,
-            Subjects = entry.Subjects,
+            Time = approval.Time > Engine.Now ? approval.Time : Engine.Now,
+            Approver = approval.Approver,
+            Requester = approval.Requester,
+            Subjects = _requestSubjects.GetValueOrDefault(approval.Request) ?? [],
+            Refused = approval.Refused,
         });
         Reconcile(live: index >= _liveFrom);
+    }
+
+    /// <summary>The subjects of recent requests, which their approvals are about (the oldest forgotten first).</summary>
+    private void RememberSubjects(LedgerItem.RequestItem request)
+    {
+        if (_requestSubjects.TryAdd(request.Id, request.Subjects))
+        {
+            _requestOrder.Enqueue(request.Id);
+            while (_requestOrder.Count > RequestsRemembered)
+            {
+                _requestSubjects.Remove(_requestOrder.Dequeue());
+            }
+        }
     }
 
     private void Reconcile(bool live)

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Custos.Access.Alerts;
-using Custos.Access.Approvals;
 using Custos.Access.Decisions;
+using Custos.Access.Workflow;
 using Custos.Formats;
 
 namespace Custos.Server.Detection;
@@ -16,7 +16,11 @@ internal abstract record LedgerItem
 
     public sealed record DecisionItem(DecisionEntry Entry) : LedgerItem;
 
-    public sealed record ApprovalItem(ApprovalEntry Entry) : LedgerItem;
+    /// <summary>An approval of an access request (<c>approval</c>), or one the rules refused (<c>approval-refused</c>).</summary>
+    public sealed record ApprovalItem(DateTimeOffset Time, string Request, string Requester, string Approver, bool Refused) : LedgerItem;
+
+    /// <summary>An access request (<c>access-request</c>): the subjects its approvals are about.</summary>
+    public sealed record RequestItem(string Id, IReadOnlyList<string> Subjects) : LedgerItem;
 
     public sealed record AlertItem(AlertEntry Entry, string Json) : LedgerItem;
 
@@ -48,7 +52,9 @@ internal abstract record LedgerItem
             return type switch
             {
                 "decision" => new DecisionItem(Deserialize<DecisionEntry>(entry)),
-                ApprovalEntry.Type => new ApprovalItem(Deserialize<ApprovalEntry>(entry)),
+                WorkflowEntries.Approval => Approval(Deserialize<WorkflowEntries.ApprovalEntry>(entry)),
+                WorkflowEntries.ApprovalRefused => Refusal(Deserialize<WorkflowEntries.ApprovalRefusedEntry>(entry)),
+                WorkflowEntries.Request => AccessRequest(Deserialize<WorkflowEntries.RequestEntry>(entry)),
                 AlertEntry.Type => new AlertItem(Deserialize<AlertEntry>(entry), Encoding.UTF8.GetString(entry)),
                 TriageEntry.Type => new TriageItem(Deserialize<TriageEntry>(entry), Encoding.UTF8.GetString(entry)),
                 _ => OtherItem.Instance,
@@ -60,6 +66,12 @@ internal abstract record LedgerItem
             return OtherItem.Instance;
         }
     }
+
+    private static ApprovalItem Approval(WorkflowEntries.ApprovalEntry a) => new(a.Time, a.Request, a.Requester, a.Approver, Refused: false);
+
+    private static ApprovalItem Refusal(WorkflowEntries.ApprovalRefusedEntry r) => new(r.Time, r.Request, r.Requester, r.Approver, Refused: true);
+
+    private static RequestItem AccessRequest(WorkflowEntries.RequestEntry q) => new(q.Id, q.Subjects);
 
     private static T Deserialize<T>(byte[] entry) =>
         JsonSerializer.Deserialize<T>(entry, FormatJson.Options) ?? throw new JsonException("the entry is null");
