@@ -323,4 +323,27 @@ public sealed class LiveDetectionTests
         alert.GetProperty("reason").GetString()!.ShouldContain("journalist");
         Evidence(alert).ShouldNotContain(before, "the same read under the old world was of nobody protected");
     }
+
+    [Fact]
+    public async Task A_merged_alert_names_the_one_holding_its_evidence_and_is_triaged_there()
+    {
+        using var incident = new IncidentApp();
+        var app = incident.App;
+        // Mason and harper start two alerts (two journalists); wei's read of mason's journalist
+        // and chen's of harper's, then the contacts, join the two into one campaign.
+        foreach (var read in AuditorReads)
+        {
+            await DecideAsync(app, read);
+        }
+        await EventuallyAsync(async () => (await AlertsAsync(app, "staff:olu", "?state=merged")).Count == 1, "the merged alert");
+
+        var merged = (await AlertsAsync(app, "staff:olu", "?state=merged")).Single();
+        var into = merged.GetProperty("merged_into").GetString()!;
+        var holder = (await AlertsAsync(app, "staff:olu")).Single();
+        holder.GetProperty("id").GetString().ShouldBe(into);
+        Evidence(holder).ShouldBe(Evidence(merged).Union(Evidence(holder)), ignoreOrder: true, "the campaign's alert holds the merged one's evidence");
+        var (status, problem) = await TriageAsync(app, "staff:olu", merged.GetProperty("id").GetString()!, new { outcome = "benign" });
+        status.ShouldBe(HttpStatusCode.Conflict);
+        problem.GetProperty("detail").GetString()!.ShouldContain(into);
+    }
 }
