@@ -130,4 +130,17 @@ public sealed class DetectionRestartTests : IDisposable
                 "the reads made while detection was off, examined when it resumed");
         }
     }
+
+    [Fact]
+    public async Task A_fresh_server_records_where_detection_starts_before_any_decision()
+    {
+        using var app = Start();
+        var worker = app.Services.GetRequiredService<DetectionWorker>();
+        await EventuallyAsync(() => Task.FromResult(worker.IsLive), "detection live");
+
+        // Without it, a crash in the first second would make the next start take the ledger's
+        // end as examined, and the decisions of that second would never be.
+        var store = app.Services.GetRequiredService<Custos.Access.Storage.AccessStore>();
+        (await store.ProjectionNextIndexAsync(DetectionWorker.Projection, Cancel)).ShouldBe(await app.Services.GetRequiredService<Custos.Access.IAccessLedger>().SizeAsync(Cancel));
+    }
 }

@@ -193,6 +193,13 @@ internal sealed class DetectionSession
             await CommitAsync(cancellation);
         }
         _reconciler.ForgetEnded();
+        if (_committed > _saved)
+        {
+            // Recorded before going live, so that a crash in the next second still resumes here
+            // (without a position, a start would take the ledger's end as already examined).
+            await _projector.FlushAsync(_committed, cancellation);
+            _saved = _committed;
+        }
         _logger.LogInformation(
             "Detection live at ledger entry {End} after {Seconds:F2} s; {Open} alerts open, {Unmatched} of them not yet matched by the rebuilt detectors",
             end, clock.Elapsed.TotalSeconds, _reconciler.OpenCount, _reconciler.UnmappedCount);
