@@ -82,6 +82,8 @@ internal sealed class DetectionSession
     private long _saved;
 
     private long? _gapSince;
+    private long? _lastForeign;
+    private long _recoveredThrough = long.MaxValue;
     private long _lastTick;
     private long _lastOrphans;
     private long _lastSave;
@@ -193,6 +195,7 @@ internal sealed class DetectionSession
             await CommitAsync(cancellation);
         }
         _reconciler.ForgetEnded();
+        _recoveredThrough = end;
         if (_committed > _saved)
         {
             // Recorded before going live, so that a crash in the next second still resumes here
@@ -308,7 +311,15 @@ internal sealed class DetectionSession
             {
                 throw new InvalidOperationException($"the ledger returned entry {leaf.Index} where {_next} was expected");
             }
-            await ProcessAsync(leaf.Index, _pending.Remove(leaf.Index, out var known) ? known : Parse(leaf.Index, leaf.Entry), cancellation);
+            if (!_pending.Remove(leaf.Index, out var item))
+            {
+                item = Parse(leaf.Index, leaf.Entry);
+                if (item is LedgerItem.AlertItem && leaf.Index >= _recoveredThrough)
+                {
+                    ForeignAlert(leaf.Index);
+                }
+            }
+            await ProcessAsync(leaf.Index, item, cancellation);
         }
         if (_next < until)
         {
@@ -406,6 +417,19 @@ internal sealed class DetectionSession
             {
                 _requestSubjects.Remove(_requestOrder.Dequeue());
             }
+        }
+    }
+
+    /// <summary>
+    /// An alert entry this session did not write, after it caught up: another node runs
+    /// detection on the same ledger. Both would raise the same alerts and number them alike.
+    /// </summary>
+    private void ForeignAlert(long index)
+    {
+        if (_lastForeign is null || Stopwatch.GetElapsedTime(_lastForeign.Value) > TimeSpan.FromMinutes(1))
+        {
+            _lastForeign = Stopwatch.GetTimestamp();
+            _logger.LogError("Ledger entry {Index} is an alert another node wrote: two nodes run detection on one ledger; leave Detection:Enabled on for exactly one", index);
         }
     }
 
