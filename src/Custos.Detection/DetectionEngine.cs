@@ -36,12 +36,12 @@ public sealed class DetectionEngine
         var detectors = new List<IDetector>();
         if (o.ProtectedSubject.Enabled) detectors.Add(new ProtectedSubjectDetector(o.ProtectedSubject));
         if (o.UnexplainedAccess.Enabled) detectors.Add(new UnexplainedAccessDetector(o.UnexplainedAccess));
-        if (o.GraphFanOut.Enabled) detectors.Add(new GraphFanOutDetector(world, o.GraphFanOut));
+        if (o.GraphFanOut.Enabled) detectors.Add(new GraphFanOutDetector(o.GraphFanOut));
         if (o.LocationProbing.Enabled) detectors.Add(new LocationProbingDetector(o.LocationProbing));
-        if (o.PeerOutlier.Enabled) detectors.Add(new PeerOutlierDetector(world, o.PeerOutlier));
+        if (o.PeerOutlier.Enabled) detectors.Add(new PeerOutlierDetector(o.PeerOutlier));
         if (o.DeniedBurst.Enabled) detectors.Add(new DeniedBurstDetector(o.DeniedBurst));
         if (o.ResidencyProbing.Enabled) detectors.Add(new ResidencyProbingDetector(o.ResidencyProbing));
-        if (o.SelfColleague.Enabled) detectors.Add(new SelfColleagueDetector(world, o.SelfColleague));
+        if (o.SelfColleague.Enabled) detectors.Add(new SelfColleagueDetector(o.SelfColleague));
         if (o.ApprovalCollusion.Enabled) detectors.Add(new ApprovalCollusionDetector(o.ApprovalCollusion));
         if (o.OffHours.Enabled) detectors.Add(new OffHoursDetector(o.OffHours));
         _detectors = [.. detectors];
@@ -49,7 +49,11 @@ public sealed class DetectionEngine
         _correlator = new Correlator(o.Correlation, publish);
     }
 
-    public WorldIndex World { get; }
+    /// <summary>The world events are resolved against; see <see cref="ChangeWorld"/>.</summary>
+    public WorldIndex World { get; private set; }
+
+    /// <summary>The event time the engine has reached: events earlier than it are refused.</summary>
+    public DateTimeOffset Now => _now;
 
     public IReadOnlyList<string> Detectors => [.. _detectors.Select(d => d.Name)];
 
@@ -113,6 +117,18 @@ public sealed class DetectionEngine
             detector.Evict(now);
         }
         _correlator.AdvanceTo(now);
+    }
+
+    /// <summary>
+    /// Resolves the events that follow against another world (a SCIM sync, a new case, a new
+    /// world activated through the ledger), keeping every detector's windowed state and every
+    /// open alert: a world change must not give a campaign in progress a fresh start. Detectors
+    /// hold no world of their own; each event carries the one it was resolved against.
+    /// </summary>
+    public void ChangeWorld(WorldIndex world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        World = world;
     }
 
     /// <summary>Closes every open alert: the end of a replay.</summary>

@@ -12,6 +12,7 @@ public sealed class Observation
     internal Observation(AccessEvent access, WorldIndex world, TimeSpan closedCaseGrace = default)
     {
         Event = access;
+        World = world;
         Reader = world.Staff(access.Reader);
         ProtectedClasses = world.ProtectedClasses(access.Subject);
         Employee = world.EmployeeOf(access.Subject);
@@ -39,6 +40,12 @@ public sealed class Observation
     }
 
     public AccessEvent Event { get; }
+
+    /// <summary>
+    /// The world the event is resolved against: the one the decision was made under. Detectors
+    /// ask it, never one they hold, so that a running engine can follow a world change.
+    /// </summary>
+    public WorldIndex World { get; }
 
     public string Id => Event.Id;
 

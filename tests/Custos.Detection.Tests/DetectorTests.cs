@@ -165,7 +165,7 @@ public sealed class DetectorTests
         var contact = s.Read(Hours(2), "staff:agent1", "user:1");
         var twoHops = s.Read(Hours(3), "staff:agent1", "user:11");
 
-        var finding = s.Findings(new GraphFanOutDetector(Index, new GraphFanOutOptions())).ShouldHaveSingleItem();
+        var finding = s.Findings(new GraphFanOutDetector(new GraphFanOutOptions())).ShouldHaveSingleItem();
 
         finding.Evidence.ShouldBe([anchor, contact, twoHops], ignoreOrder: true);
         finding.Subjects.ShouldBe(["user:j1", "user:1", "user:11"], ignoreOrder: true);
@@ -182,7 +182,7 @@ public sealed class DetectorTests
         s.Read(Hours(4), "staff:agent1", "user:30");
         s.Read(Hours(5), "staff:agent1", "user:31");
 
-        s.Findings(new GraphFanOutDetector(Index, new GraphFanOutOptions())).ShouldBeEmpty();
+        s.Findings(new GraphFanOutDetector(new GraphFanOutOptions())).ShouldBeEmpty();
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class DetectorTests
         s.Read(Hours(3), "staff:chen", "user:3", purpose: "internal-audit");
         s.Read(Hours(3), "staff:agent1", "user:1"); // another department: not the team
 
-        var finding = s.Findings(new GraphFanOutDetector(Index, new GraphFanOutOptions())).ShouldHaveSingleItem();
+        var finding = s.Findings(new GraphFanOutDetector(new GraphFanOutOptions())).ShouldHaveSingleItem();
 
         finding.Readers.ShouldBe(["staff:amy", "staff:bob", "staff:chen"], ignoreOrder: true);
         finding.Evidence.ShouldContain(anchor);
@@ -209,7 +209,7 @@ public sealed class DetectorTests
         s.Read(Days(20), "staff:agent1", "user:1");
         s.Read(Days(20) + Hours(1), "staff:agent1", "user:2");
 
-        s.Findings(new GraphFanOutDetector(Index, new GraphFanOutOptions())).ShouldBeEmpty();
+        s.Findings(new GraphFanOutDetector(new GraphFanOutOptions())).ShouldBeEmpty();
     }
 
     // ------------------------------------------------------------ location probing
@@ -276,7 +276,7 @@ public sealed class DetectorTests
             s.Read(Days(10) + Hours(9) + Minutes(i * 5), "staff:agent1", $"user:{1 + i % 60}");
         }
 
-        var finding = s.Findings(new PeerOutlierDetector(Index, options)).ShouldHaveSingleItem();
+        var finding = s.Findings(new PeerOutlierDetector(options)).ShouldHaveSingleItem();
         finding.Readers.ShouldBe(["staff:agent1"]);
         finding.Reason.ShouldContain("dept:support|support-agent");
     }
@@ -296,7 +296,7 @@ public sealed class DetectorTests
         s.Read(Days(10) + Hours(10), "staff:agent3", "user:20", ["messages.content"]);
         s.Read(Days(10) + Hours(11), "staff:agent3", "user:21", ["messages.content"]);
 
-        var finding = s.Findings(new PeerOutlierDetector(Index, options)).ShouldHaveSingleItem();
+        var finding = s.Findings(new PeerOutlierDetector(options)).ShouldHaveSingleItem();
         finding.Reason.ShouldContain("messages.content");
     }
 
@@ -320,7 +320,7 @@ public sealed class DetectorTests
             s.Read(Days(2) + Hours(20) + Minutes(i), "staff:agent1", $"user:{1 + i % 60}");
         }
 
-        s.Findings(new PeerOutlierDetector(Index, new PeerOutlierOptions())).ShouldBeEmpty();
+        s.Findings(new PeerOutlierDetector(new PeerOutlierOptions())).ShouldBeEmpty();
     }
 
     // ------------------------------------------------------------ denied bursts
@@ -406,7 +406,7 @@ public sealed class DetectorTests
         var s = new Scenario(DefaultWorld([OpenCase("case:S-1", "staff:agent1", "user:9101")]));
         s.Read(Hours(1), "staff:agent1", "user:9101", @case: "case:S-1");
 
-        s.Findings(new SelfColleagueDetector(Index, new SelfColleagueOptions())).ShouldHaveSingleItem().Reason.ShouldContain("their own account");
+        s.Findings(new SelfColleagueDetector(new SelfColleagueOptions())).ShouldHaveSingleItem().Reason.ShouldContain("their own account");
     }
 
     [Theory]
@@ -418,7 +418,7 @@ public sealed class DetectorTests
         var s = new Scenario();
         s.Read(Hours(1), reader, subject);
 
-        s.Findings(new SelfColleagueDetector(Index, new SelfColleagueOptions())).ShouldHaveSingleItem().Reason.ShouldContain(relation);
+        s.Findings(new SelfColleagueDetector(new SelfColleagueOptions())).ShouldHaveSingleItem().Reason.ShouldContain(relation);
     }
 
     [Fact]
@@ -429,7 +429,7 @@ public sealed class DetectorTests
         s.Read(Hours(2), "staff:agent1", "user:90002");
         s.Read(Hours(3), "staff:agent1", "user:5");
 
-        s.Findings(new SelfColleagueDetector(Index, new SelfColleagueOptions())).ShouldBeEmpty();
+        s.Findings(new SelfColleagueDetector(new SelfColleagueOptions())).ShouldBeEmpty();
     }
 
     // ------------------------------------------------------------ approval collusion
@@ -451,6 +451,22 @@ public sealed class DetectorTests
         finding.Evidence.ShouldBe(["apr-1", "apr-2", "apr-3", "apr-4"]);
         finding.Subjects.ShouldBe(["user:j1", "user:j2"]);
         finding.Reason.ShouldContain("approved each other");
+    }
+
+    [Fact]
+    public void Approval_collusion_counts_attempts_the_rules_refused()
+    {
+        var detector = new ApprovalCollusionDetector(new ApprovalCollusionOptions());
+        var findings = new List<Finding>();
+        detector.Observe(Approval("apr-1", 0, "staff:wei", "staff:chen"), findings);
+        detector.Observe(Approval("apr-2", 1, "staff:wei", "staff:chen"), findings);
+        detector.Observe(Approval("apr-3", 2, "staff:chen", "staff:wei") with { Refused = true }, findings);
+        detector.Observe(Approval("apr-4", 3, "staff:chen", "staff:wei") with { Refused = true }, findings);
+
+        var finding = findings.ShouldHaveSingleItem();
+        finding.Evidence.ShouldBe(["apr-1", "apr-2", "apr-3", "apr-4"]);
+        finding.Reason.ShouldContain("tried to approve");
+        finding.Reason.ShouldContain("2 of them refused");
     }
 
     [Fact]

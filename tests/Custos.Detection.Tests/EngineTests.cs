@@ -51,6 +51,50 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void A_world_change_keeps_the_windowed_state_and_resolves_later_events_against_the_new_world()
+    {
+        // Under the first world user:50 is nobody's contact; the second world (a sync) links it to j1.
+        var s = new Scenario();
+        s.Read(Hours(1), "staff:agent1", "user:j1", ["network.ip_address"]);
+        s.Read(Hours(2), "staff:agent1", "user:50");
+        s.Read(Hours(3), "staff:agent1", "user:51");
+        var changed = s.World with
+        {
+            Relationships = [.. s.World.Relationships, new Relationship { From = "user:j1", To = "user:50", Kind = "contact" }, new Relationship { From = "user:51", To = "user:j1", Kind = "contact" }],
+        };
+        var changes = new List<AlertChange>();
+        var engine = new DetectionEngine(s.World, changes.Add);
+
+        engine.Observe(s.Events[0]);
+        engine.ChangeWorld(new WorldIndex(changed));
+        engine.Observe(s.Events[1]);
+        engine.Observe(s.Events[2]);
+
+        engine.World.World.ShouldBeSameAs(changed);
+        // The anchor read under the first world still counts: the fan-out is found under the second.
+        var last = changes[^1].Alert;
+        last.Id.ShouldBe("alr-1");
+        last.Detector.ShouldBe("correlated");
+        last.Reason.ShouldContain("graph-fan-out");
+        last.Evidence.ShouldBe(s.Events.Select(e => e.Id).ToList(), ignoreOrder: true);
+    }
+
+    [Fact]
+    public void A_merge_names_the_alert_that_absorbed_the_other()
+    {
+        // Two readers raise two alerts; a third read by one of them of the other's subject links them.
+        var s = new Scenario();
+        s.Read(Hours(1), "staff:agent1", "user:j1", ["network.ip_address"]);
+        s.Read(Hours(2), "staff:agent2", "user:j2", ["network.ip_address"]);
+        s.Read(Hours(3), "staff:agent2", "user:j1", ["network.ip_address"]);
+
+        var merged = s.Changes().Single(c => c.Kind == AlertChangeKind.Merged);
+
+        merged.Alert.Id.ShouldBe("alr-2");
+        merged.MergedInto.ShouldBe("alr-1");
+    }
+
+    [Fact]
     public void Disabled_detectors_do_not_run()
     {
         var s = new Scenario(options: new DetectionOptions { ProtectedSubject = new() { Enabled = false } });

@@ -89,4 +89,40 @@ public sealed class RoutingTests
         route.Recipients.ShouldNotContain("staff:omar");
         route.Recipients.ShouldNotBeEmpty();
     }
+
+    [Fact]
+    public void Configured_queues_are_taken_in_order_of_preference_and_never_reach_the_suspects()
+    {
+        var router = new OversightRouter(Index, ["dept:privacy", "dept:oversight"]);
+
+        router.Route(["staff:agent1"]).ShouldBe(new OversightRoute("dept:privacy", ["staff:pia"]), new RouteComparer());
+        // The privacy office's own member is the suspect: the next queue takes it.
+        var route = router.Route(["staff:pia"]);
+        route.Queue.ShouldBe("dept:oversight");
+        route.Recipients.ShouldBe(["staff:olga", "staff:omar"]);
+        // With both configured queues implicated, the alert goes outside, even though other departments hold oversight staff.
+        router.Route(["staff:pia", "staff:olga"]).Queue.ShouldBe(OversightRouter.ExternalQueue);
+    }
+
+    [Fact]
+    public void Eligibility_is_the_routing_rule_asked_of_one_person()
+    {
+        var router = new OversightRouter(Index);
+
+        router.IsEligible("staff:olga", ["staff:agent1"]).ShouldBeTrue();
+        router.IsEligible("staff:olga", ["staff:olga"]).ShouldBeFalse("a suspect never sees their own alert");
+        router.IsEligible("staff:iarc-review", ["staff:wei"]).ShouldBeFalse("a department below the reader's is inside it");
+        router.IsEligible("staff:agent2", ["staff:agent1"]).ShouldBeFalse("support agents are not oversight");
+        router.IsIndependentOf("counsel:acme", ["staff:agent1"]).ShouldBeTrue("outside counsel is not in the world");
+        router.IsIndependentOf("staff:ceo", ["staff:agent1"]).ShouldBeFalse("the CEO manages everyone");
+        router.IsIndependentOf("staff:sue", ["staff:agent1"]).ShouldBeFalse("the reader's manager is in their chain");
+    }
+
+    private sealed class RouteComparer : IEqualityComparer<OversightRoute>
+    {
+        public bool Equals(OversightRoute? x, OversightRoute? y) =>
+            x is not null && y is not null && x.Queue == y.Queue && x.Recipients.SequenceEqual(y.Recipients);
+
+        public int GetHashCode(OversightRoute obj) => obj.Queue.GetHashCode(StringComparison.Ordinal);
+    }
 }

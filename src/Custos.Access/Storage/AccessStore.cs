@@ -10,7 +10,7 @@ namespace Custos.Access.Storage;
 /// (one node) and PostgreSQL (several nodes) implement it with the same SQL and pass the same
 /// tests.
 /// </summary>
-public abstract class AccessStore : IAsyncDisposable
+public abstract partial class AccessStore : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private StoreInfo? _info;

@@ -48,7 +48,11 @@ public enum AlertChangeKind
     Merged,
 }
 
-public sealed record AlertChange(AlertChangeKind Kind, Alert Alert);
+/// <summary>What happened to an alert, and the alert as it stands after it.</summary>
+/// <param name="Kind">The change.</param>
+/// <param name="Alert">The alert after the change (for <see cref="AlertChangeKind.Merged"/>, as it last was).</param>
+/// <param name="MergedInto">For <see cref="AlertChangeKind.Merged"/>: the id of the alert that absorbed this one.</param>
+public sealed record AlertChange(AlertChangeKind Kind, Alert Alert, string? MergedInto = null);
 
 /// <summary>
 /// Merges findings about the same readers or subjects within a window into one case-like alert,
@@ -106,7 +110,7 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 if (other.Id is not null)
                 {
                     // The absorbed alert was already published: it is now part of the target.
-                    publish(new AlertChange(AlertChangeKind.Merged, other.ToAlert(mergedInto: target.Id)));
+                    publish(new AlertChange(AlertChangeKind.Merged, other.ToAlert(mergedInto: target.Id), target.Id));
                 }
             }
         }

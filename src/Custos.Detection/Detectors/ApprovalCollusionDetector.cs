@@ -18,7 +18,8 @@ public sealed record ApprovalCollusionOptions
 
 /// <summary>
 /// Two people who approve each other's access requests: multi-party approval (invariant 4)
-/// reduced to a rubber stamp by a pair taking turns.
+/// reduced to a rubber stamp by a pair taking turns. Attempts the rules refused count as
+/// approvals here: where rings are forbidden, trying to return the favour is the tell.
 /// </summary>
 public sealed class ApprovalCollusionDetector(ApprovalCollusionOptions options) : IDetector, IApprovalDetector
 {
@@ -59,6 +60,7 @@ public sealed class ApprovalCollusionDetector(ApprovalCollusionOptions options) 
             return;
         }
         var all = pair.Forward.Concat(pair.Backward).OrderBy(a => a.Time).ToList();
+        var refused = all.Count(a => a.Refused);
         findings.Add(new Finding
         {
             Detector = Name,
@@ -67,7 +69,9 @@ public sealed class ApprovalCollusionDetector(ApprovalCollusionOptions options) 
             Readers = [key.Item1, key.Item2],
             Subjects = [.. all.SelectMany(a => a.Subjects).Distinct(StringComparer.Ordinal)],
             Evidence = [.. all.Select(a => a.Id)],
-            Reason = $"{key.Item1} and {key.Item2} approved each other's access requests ({pair.Forward.Count} and {pair.Backward.Count} times) within {Text.Duration(options.Window)}.",
+            Reason = refused == 0
+                ? $"{key.Item1} and {key.Item2} approved each other's access requests ({pair.Forward.Count} and {pair.Backward.Count} times) within {Text.Duration(options.Window)}."
+                : $"{key.Item1} and {key.Item2} approved, or tried to approve, each other's access requests ({pair.Forward.Count} and {pair.Backward.Count} times, {refused} of them refused by the rules) within {Text.Duration(options.Window)}.",
         });
         pair.FiredUntil = approval.Time + options.Window;
     }

@@ -40,7 +40,7 @@ public sealed record GraphFanOutOptions
 /// departments read protected subjects every day and slip now and then. The contacts that follow count only when no case of their reader names them, so
 /// a trust-and-safety case that lists a victim and the accounts harassing them stays quiet.
 /// </summary>
-public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions options) : IDetector
+public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
 {
     public const string DetectorName = "graph-fan-out";
 
@@ -56,7 +56,7 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentNullException.ThrowIfNull(findings);
         var o = observation;
-        var listedProtected = world.Subject(o.SubjectId)?.Protected.Count > 0;
+        var listedProtected = o.World.Subject(o.SubjectId)?.Protected.Count > 0;
         Observe(o, _readers, o.ReaderId, anchors: listedProtected, team: false, findings);
         if (options.Teams && o.Reader is { } reader)
         {
@@ -85,7 +85,7 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         var hops = int.MaxValue;
         foreach (var (candidate, _) in pool.Anchors)
         {
-            if (candidate != o.SubjectId && world.Distance(candidate, o.SubjectId, options.MaxHops) is { } d && d < hops)
+            if (candidate != o.SubjectId && o.World.Distance(candidate, o.SubjectId, options.MaxHops) is { } d && d < hops)
             {
                 (anchor, hops) = (candidate, d);
             }
@@ -120,7 +120,7 @@ public sealed class GraphFanOutDetector(WorldIndex world, GraphFanOutOptions opt
         }
         // The protected subjects these reads lead back to (the pool may hold others).
         var linked = pool.Anchors
-            .Where(a => related.Any(r => world.Distance(a.Key, r, options.MaxHops) is not null))
+            .Where(a => related.Any(r => o.World.Distance(a.Key, r, options.MaxHops) is not null))
             .ToList();
         var readers = linked.Select(a => a.Value.Reader).Concat(pool.Related.Items.Select(s => s.Reader!)).Distinct(StringComparer.Ordinal).ToArray();
         if (team && readers.Length < 2)

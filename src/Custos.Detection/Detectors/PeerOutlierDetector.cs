@@ -41,7 +41,7 @@ public sealed record PeerOutlierOptions
 /// reads). Group statistics hold completed reader-days only, so today's outlier does not
 /// raise its own yardstick.
 /// </summary>
-public sealed class PeerOutlierDetector(WorldIndex world, PeerOutlierOptions options) : IDetector
+public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
 {
     public const string DetectorName = "peer-outlier";
 
@@ -144,7 +144,7 @@ public sealed class PeerOutlierDetector(WorldIndex world, PeerOutlierOptions opt
             findings.Add(new Finding
             {
                 Detector = Name,
-                Severity = !o.Explained || world.Category(category).Tier >= options.RareSensitiveTier ? Severity.Medium : Severity.Low,
+                Severity = !o.Explained || o.World.Category(category).Tier >= options.RareSensitiveTier ? Severity.Medium : Severity.Low,
                 RaisedAt = o.Time,
                 Readers = [o.ReaderId],
                 Subjects = [.. subjects.Take(50)],

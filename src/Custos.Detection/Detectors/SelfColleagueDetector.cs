@@ -22,7 +22,7 @@ public sealed record SelfColleagueOptions
 /// colleague of the same department, or by someone in their management line: curiosity about
 /// people one knows, the commonest insider misuse.
 /// </summary>
-public sealed class SelfColleagueDetector(WorldIndex world, SelfColleagueOptions options) : IDetector
+public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetector
 {
     public const string DetectorName = "self-colleague";
 
@@ -54,11 +54,11 @@ public sealed class SelfColleagueDetector(WorldIndex world, SelfColleagueOptions
         {
             relation = $"the account of {employee.Id}, a colleague in {employee.Department}";
         }
-        else if (world.ManagementChain(o.ReaderId).Contains(employee.Id, StringComparer.Ordinal))
+        else if (o.World.ManagementChain(o.ReaderId).Contains(employee.Id, StringComparer.Ordinal))
         {
             relation = $"the account of {employee.Id}, their manager";
         }
-        else if (world.ManagementChain(employee.Id).Contains(o.ReaderId, StringComparer.Ordinal))
+        else if (o.World.ManagementChain(employee.Id).Contains(o.ReaderId, StringComparer.Ordinal))
         {
             relation = $"the account of {employee.Id}, who reports to them";
         }

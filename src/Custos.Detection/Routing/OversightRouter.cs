@@ -12,16 +12,32 @@ public sealed record OversightRoute(string Queue, IReadOnlyList<string> Recipien
 /// watchers were the abusers"). Eligible recipients are active staff with the
 /// <c>oversight</c> role who are not among the alert's readers, are not in any reader's
 /// department or a department below it, and are not in any reader's management chain. The
-/// queue is the department with the most eligible recipients (ties broken by id); when no one
-/// is eligible, the alert goes to <see cref="ExternalQueue"/>, for outside counsel.
+/// queue is the department with the most eligible recipients (ties broken by id) — or, when
+/// the deployment names its oversight queues, the first of those with an eligible recipient;
+/// when no one is eligible, the alert goes to <see cref="ExternalQueue"/>, for outside counsel.
 /// </summary>
-public sealed class OversightRouter(WorldIndex world)
+public sealed class OversightRouter
 {
     /// <summary>The role formats.md gives the independent office.</summary>
     public const string OversightRole = "oversight";
 
     /// <summary>The queue of last resort, outside the organisation (outside counsel).</summary>
     public const string ExternalQueue = "external";
+
+    private readonly WorldIndex _world;
+    private readonly IReadOnlyList<string> _queues;
+
+    /// <param name="world">The world whose staff, departments and managers decide independence.</param>
+    /// <param name="queues">
+    /// The departments that serve as oversight queues, in order of preference. Empty (the
+    /// default): any department holding oversight staff, the one with the most eligible first.
+    /// </param>
+    public OversightRouter(WorldIndex world, IReadOnlyList<string>? queues = null)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        _world = world;
+        _queues = queues ?? [];
+    }
 
     public OversightRoute Route(Alert alert)
     {
@@ -32,31 +48,101 @@ public sealed class OversightRouter(WorldIndex world)
     public OversightRoute Route(IReadOnlyCollection<string> readers)
     {
         ArgumentNullException.ThrowIfNull(readers);
-        var excludedPeople = new HashSet<string>(readers, StringComparer.Ordinal);
-        var readerDepartments = new List<string>();
-        foreach (var reader in readers)
+        var suspicion = new Suspicion(_world, readers);
+        var eligible = _world.World.Staff
+            .Where(s => IsOversight(s) && suspicion.Clears(s))
+            .ToList();
+
+        if (_queues.Count > 0)
         {
-            excludedPeople.UnionWith(world.ManagementChain(reader));
-            if (world.Staff(reader) is { } member)
+            foreach (var queue in _queues)
             {
-                readerDepartments.Add(member.Department);
+                var members = eligible.Where(s => s.Department == queue).Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
+                if (members.Count > 0)
+                {
+                    return new OversightRoute(queue, members);
+                }
             }
+            return new OversightRoute(ExternalQueue, []);
         }
 
-        var eligible = world.World.Staff
-            .Where(s => s.Active && s.Roles.Contains(OversightRole, StringComparer.Ordinal))
-            .Where(s => !excludedPeople.Contains(s.Id))
-            .Where(s => !readerDepartments.Any(d => world.IsWithin(s.Department, d)))
-            .ToList();
         if (eligible.Count == 0)
         {
             return new OversightRoute(ExternalQueue, []);
         }
-        var queue = eligible
+        var largest = eligible
             .GroupBy(s => s.Department, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count())
             .ThenBy(g => g.Key, StringComparer.Ordinal)
             .First();
-        return new OversightRoute(queue.Key, [.. queue.Select(s => s.Id).Order(StringComparer.Ordinal)]);
+        return new OversightRoute(largest.Key, [.. largest.Select(s => s.Id).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="staff"/> may see an alert about <paramref name="readers"/>: an
+    /// active member of oversight who is not a reader, not in a reader's department or below
+    /// it, and not in a reader's management chain. The API asks it again at read time, against
+    /// the world as it is then, so that a transfer or a new manager takes effect at once.
+    /// </summary>
+    public bool IsEligible(string staff, IReadOnlyCollection<string> readers)
+    {
+        ArgumentNullException.ThrowIfNull(readers);
+        return _world.Staff(staff) is { } member && IsOversight(member) && new Suspicion(_world, readers).Clears(member);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="person"/> (anyone: outside counsel need not be staff) stands
+    /// outside an alert about <paramref name="readers"/>: not a reader, not in a reader's
+    /// management chain, and — if staff — not in a reader's department or below it.
+    /// </summary>
+    public bool IsIndependentOf(string person, IReadOnlyCollection<string> readers)
+    {
+        ArgumentNullException.ThrowIfNull(readers);
+        var suspicion = new Suspicion(_world, readers);
+        return _world.Staff(person) is { } member ? suspicion.Clears(member) : !suspicion.Names(person);
+    }
+
+    private static bool IsOversight(StaffMember member) =>
+        member.Active && member.Roles.Contains(OversightRole, StringComparer.Ordinal);
+
+    /// <summary>The people and departments an alert about <c>readers</c> must not reach.</summary>
+    private readonly struct Suspicion
+    {
+        private readonly WorldIndex _world;
+        private readonly HashSet<string> _people;
+        private readonly List<string> _departments;
+
+        public Suspicion(WorldIndex world, IReadOnlyCollection<string> readers)
+        {
+            _world = world;
+            _people = new HashSet<string>(readers, StringComparer.Ordinal);
+            _departments = [];
+            foreach (var reader in readers)
+            {
+                _people.UnionWith(world.ManagementChain(reader));
+                if (world.Staff(reader) is { } member)
+                {
+                    _departments.Add(member.Department);
+                }
+            }
+        }
+
+        public bool Names(string person) => _people.Contains(person);
+
+        public bool Clears(StaffMember member)
+        {
+            if (_people.Contains(member.Id))
+            {
+                return false;
+            }
+            foreach (var department in _departments)
+            {
+                if (_world.IsWithin(member.Department, department))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

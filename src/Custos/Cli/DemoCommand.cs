@@ -45,7 +45,13 @@ internal static class DemoCommand
             DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
         };
 
-        var incident = new Command("incident", "Replay the incident of the design against a running server, show each decision, then verify the ledger.") { server, data };
+        var oversight = new Option<string>("--oversight")
+        {
+            Description = "The oversight officer whose alerts are shown after the reads (default staff:olu, of the demo world's oversight office).",
+            DefaultValueFactory = _ => "staff:olu",
+        };
+
+        var incident = new Command("incident", "Replay the incident of the design against a running server, show each decision and the alerts oversight receives, then verify the ledger.") { server, data, oversight };
         incident.SetAction(async (parse, cancellation) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -96,6 +102,32 @@ internal static class DemoCommand
             }
             console.Write(table);
 
+            // What the independent office sees, within a second of the reads: never the auditors' chain.
+            var officer = parse.GetValue(oversight)!;
+            var alerts = await AlertsAsync(http, LocalTokens.Mint(signingKey, officer, "US", TimeSpan.FromMinutes(5)), baseAddress, cancellation);
+            var alertTable = new Table().Border(TableBorder.Rounded).Title($"[bold]Alerts for {Markup.Escape(officer)}[/]");
+            alertTable.AddColumns("alert", "detector", "severity", "readers", "evidence (ledger)", "queue");
+            alertTable.AddColumn(new TableColumn("why") { Width = 78 });
+            foreach (var alert in alerts)
+            {
+                alertTable.AddRow(
+                    Markup.Escape(alert.GetProperty("id").GetString()!),
+                    Markup.Escape(alert.GetProperty("detector").GetString()!),
+                    Markup.Escape(alert.GetProperty("severity").GetString()!),
+                    Markup.Escape(string.Join("\n", alert.GetProperty("readers").EnumerateArray().Select(r => r.GetString()))),
+                    Markup.Escape(string.Join(", ", alert.GetProperty("evidence").EnumerateArray().Select(e => e.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+                    Markup.Escape(alert.GetProperty("queue").GetString()!),
+                    Markup.Escape(alert.GetProperty("reason").GetString()!));
+            }
+            if (alerts.Count == 0)
+            {
+                console.MarkupLine($"[yellow]No alert reached {Markup.Escape(officer)} (is detection on? Detection:Enabled)[/]");
+            }
+            else
+            {
+                console.Write(alertTable);
+            }
+
             // The outside auditor's check: only the verifier key and the API.
             var keyFile = Path.Combine(dataDirectory, LedgerOptions.DefaultFileName + SignerKeyFile.Extension);
             using var signer = SignerKeyFile.Read(keyFile);
@@ -105,6 +137,33 @@ internal static class DemoCommand
         });
 
         return new Command("demo", "Demonstrations against a running server.") { incident };
+    }
+
+    /// <summary>The officer's alerts once they hold every read of the story the detectors flag: a second at most on a live server.</summary>
+    private static async Task<List<JsonElement>> AlertsAsync(HttpClient http, string token, Uri server, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        var alerts = new List<JsonElement>();
+        var evidence = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "v1/alerts");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await Send(http, request, server, cancellation);
+            if (!response.IsSuccessStatusCode)
+            {
+                break;
+            }
+            alerts = [.. (await response.Content.ReadFromJsonAsync<JsonElement>(cancellation)).GetProperty("alerts").EnumerateArray()];
+            var now = alerts.Sum(a => a.GetProperty("evidence").GetArrayLength());
+            if (now > 0 && now == evidence)
+            {
+                break; // settled
+            }
+            evidence = now;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
+        }
+        return alerts;
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient http, HttpRequestMessage request, Uri server, CancellationToken cancellation)

@@ -1,4 +1,5 @@
 using Custos.Server.Authentication;
+using Custos.Server.Detection;
 using Custos.Server.Scim;
 using Custos.Access;
 using Custos.Access.Storage;
@@ -119,6 +120,7 @@ public static class CustosServer
             .Bind(configuration.GetSection(Scim.ScimOptions.Section))
             .Validate(o => o.Validate() is null, "Scim:Provisioners must list service identities (service:ID), separated by ';'.")
             .ValidateOnStart();
+        services.AddCustosDetection(configuration);
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -139,6 +141,7 @@ public static class CustosServer
             endpoints.MapWorkflowEndpoints();
             endpoints.MapScimEndpoints();
             endpoints.MapLedgerEndpoints();
+            endpoints.MapAlertEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));
             extraEndpoints?.Invoke(endpoints);

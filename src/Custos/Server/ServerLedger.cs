@@ -1,4 +1,5 @@
 using Custos.Access;
+using Custos.Server.Detection;
 using Custos.Ledger.Log;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Storage;
@@ -18,12 +19,13 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
     private readonly string _keyFile;
     private readonly string _origin;
     private readonly ILogger<ServerLedger> _logger;
+    private readonly ILedgerAppendListener[] _listeners;
     private readonly SemaphoreSlim _opening = new(1, 1);
     private OpenLedger? _open;
     private SignedCheckpoint? _latest;
     private bool _disposed;
 
-    public ServerLedger(IOptions<ServerOptions> server, IOptions<LedgerOptions> options, ILogger<ServerLedger> logger)
+    public ServerLedger(IOptions<ServerOptions> server, IOptions<LedgerOptions> options, ILogger<ServerLedger> logger, IEnumerable<ILedgerAppendListener>? listeners = null)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,6 +34,7 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
         _keyFile = options.Value.ResolveKeyFile(dataDirectory, _store);
         _origin = options.Value.Origin;
         _logger = logger;
+        _listeners = [.. listeners ?? []];
     }
 
     /// <summary>The open log; throws <see cref="LedgerStoreException"/> with a reason fit for an operator when it cannot be opened.</summary>
@@ -44,7 +47,12 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
     public async Task<long> AppendAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellation = default)
     {
         var log = await GetLogAsync(cancellation);
-        return await log.AppendAsync(entry, cancellation);
+        var index = await log.AppendAsync(entry, cancellation);
+        foreach (var listener in _listeners)
+        {
+            listener.OnAppended(index, entry.Span);
+        }
+        return index;
     }
 
     public async Task<long> SizeAsync(CancellationToken cancellation = default) => (await GetLogAsync(cancellation)).Size;

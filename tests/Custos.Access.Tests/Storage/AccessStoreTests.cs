@@ -4,7 +4,7 @@ using Custos.Access.Storage;
 namespace Custos.Access.Tests.Storage;
 
 /// <summary>The behaviour every store must have; each store runs it (SQLite here, PostgreSQL beside it).</summary>
-public abstract class AccessStoreTests : IAsyncLifetime
+public abstract partial class AccessStoreTests : IAsyncLifetime
 {
     private readonly List<AccessStore> _opened = [];
 

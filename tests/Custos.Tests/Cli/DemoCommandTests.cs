@@ -23,7 +23,14 @@ public sealed class DemoCommandTests : IDisposable
         demo.StandardOutput.ShouldContain("the case does not name the subject");
         demo.StandardOutput.ShouldContain("the reader is outside the subject's residency zone");
         demo.StandardOutput.ShouldContain("masked (ip-prefix)");
-        demo.StandardOutput.ShouldContain("ok: checkpoint of 13 entries");
+        // Oversight sees the auditors' alert, routed to the oversight office and never to the audit department.
+        demo.StandardOutput.ShouldContain("Alerts for staff:olu");
+        demo.StandardOutput.ShouldContain("dept:oversight");
+        demo.StandardOutput.ShouldNotContain("dept:iarc");
+        // 11 decisions and 2 activations, then the alerts' own entries.
+        var checkpoint = System.Text.RegularExpressions.Regex.Match(demo.StandardOutput, @"ok: checkpoint of (\d+) entries");
+        checkpoint.Success.ShouldBeTrue(demo.StandardOutput);
+        int.Parse(checkpoint.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(13);
     }
 
     [Fact]

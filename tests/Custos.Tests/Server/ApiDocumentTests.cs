@@ -23,6 +23,9 @@ public sealed class ApiDocumentTests : IDisposable
         var paths = document.GetProperty("paths");
         paths.TryGetProperty("/healthz", out _).ShouldBeTrue();
         paths.GetProperty("/readyz").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _).ShouldBeTrue();
+        paths.GetProperty("/v1/alerts").GetProperty("get").GetProperty("summary").GetString().ShouldNotBeNullOrWhiteSpace();
+        paths.GetProperty("/v1/alerts/{id}").GetProperty("get").GetProperty("responses").TryGetProperty("404", out _).ShouldBeTrue();
+        paths.GetProperty("/v1/alerts/{id}/triage").GetProperty("post").GetProperty("responses").TryGetProperty("403", out _).ShouldBeTrue();
     }
 
     [Fact]
