@@ -125,4 +125,28 @@ public sealed class CorrelationTests
 
         Final(changes).Count.ShouldBe(2);
     }
+
+    /// <summary>
+    /// A merged alert must never come back: subjects it was indexed under that did not fit into
+    /// the absorbing alert (past <see cref="CorrelationOptions.MaxSubjects"/>) must stop leading
+    /// findings to it, and must not keep it in memory after the absorbing alert closes.
+    /// </summary>
+    [Fact]
+    public void An_absorbed_alert_is_never_matched_again_even_through_subjects_past_the_cap()
+    {
+        var (correlator, changes) = Create(new CorrelationOptions { MaxSubjects = 2 });
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:1", "user:2"], ["e1"], Severity.High));
+        correlator.Add(F("protected-subject", 2, ["staff:b"], ["user:3", "user:4"], ["e2"], Severity.High));
+        // Both readers at once: the second alert is merged into the first, whose subjects are full.
+        correlator.Add(F("approval-collusion", 3, ["staff:a", "staff:b"], [], ["e3"], Severity.High));
+        var merged = changes.Single(c => c.Kind == AlertChangeKind.Merged).Alert.Id;
+
+        // A finding about one of the merged alert's subjects that did not fit.
+        correlator.Add(F("protected-subject", 4, ["staff:c"], ["user:4"], ["e4"], Severity.High));
+        correlator.Flush();
+
+        changes.SkipWhile(c => c.Kind != AlertChangeKind.Merged).Skip(1).ShouldAllBe(c => c.Alert.Id != merged);
+        correlator.OpenCount.ShouldBe(0);
+        correlator.StateSize.ShouldBe(0, "nothing of a closed or merged alert is kept");
+    }
 }

@@ -107,6 +107,9 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
             {
                 target.Absorb(other);
                 _open.Remove(other);
+                // Its index entries go with it: subjects past the target's cap would otherwise
+                // keep leading findings to an alert that no longer exists.
+                Unindex(other);
                 if (other.Id is not null)
                 {
                     // The absorbed alert was already published: it is now part of the target.
