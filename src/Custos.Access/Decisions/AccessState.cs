@@ -1,6 +1,8 @@
 using Custos.Access.Domain;
 using Custos.Access.Policies;
+using Custos.Cedar;
 using Custos.Cedar.Entities;
+using Custos.Cedar.Syntax;
 using Custos.Formats;
 
 namespace Custos.Access.Decisions;
@@ -31,7 +33,36 @@ public sealed class AccessState
     public AccessPolicies Policies { get; }
 
     public AccessState WithPolicies(AccessPolicies policies) => new(Directory.World, WorldSha256, policies);
+
+    /// <summary>
+    /// Cedar's answer over this world and these policies, made stricter in one way: a forbid that
+    /// fails to evaluate counts as applying. Cedar skips an erroring policy; skipping a forbid
+    /// would let a broken rule grant what it was written to stop, so Custos fails closed
+    /// (invariant 2). Every decision, approval and grant rule is judged here.
+    /// </summary>
+    public Judgement Authorize(Request request)
+    {
+        var response = Authorizer.IsAuthorized(request, Policies.Set, Entities);
+        var failedForbids = response.Errors
+            .Where(e => Policies.Find(e.PolicyId)?.Effect == Effect.Forbid)
+            .ToList();
+        if (failedForbids.Count > 0)
+        {
+            return new Judgement(false,
+                [.. response.Reasons.Where(id => Policies.Find(id)?.Effect == Effect.Forbid), .. failedForbids.Select(e => e.PolicyId)],
+                [.. failedForbids.Select(e => $"policy {e.PolicyId} could not be evaluated, so it applies: {e.Error.Message}")]);
+        }
+        var reasons = response.Reasons
+            .Select(id => Policies.Find(id)?.Reason)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return new Judgement(response.IsAllowed, response.Reasons, reasons);
+    }
 }
+
+/// <summary>A judged request: allowed or not, the policies that determined it, and their reasons (none for a default deny).</summary>
+public sealed record Judgement(bool Allowed, IReadOnlyList<string> Policies, IReadOnlyList<string> Reasons);
 
 /// <summary>Holds the current <see cref="AccessState"/>; readers never lock.</summary>
 public sealed class AccessStateHolder

@@ -174,7 +174,7 @@ public sealed class DecisionPipeline(
             var category = snapshot.Directory.Category(categoryId)!;
             var context = RecordValue.Create([.. shared, new("category", Value.FromEntity(CedarMapping.Category(categoryId)))]);
 
-            var read = Judge(snapshot, Authorizer.IsAuthorized(new Request(principal, CedarMapping.Read, resource, context), snapshot.Policies.Set, snapshot.Entities));
+            var read = snapshot.Authorize(new Request(principal, CedarMapping.Read, resource, context));
             if (!read.Allowed)
             {
                 categories[categoryId] = new CategoryDecision(CategoryEffect.Deny, null, read.Policies,
@@ -182,37 +182,13 @@ public sealed class DecisionPipeline(
                 continue;
             }
 
-            var raw = Judge(snapshot, Authorizer.IsAuthorized(new Request(principal, CedarMapping.ReadRaw, resource, context), snapshot.Policies.Set, snapshot.Entities));
+            var raw = snapshot.Authorize(new Request(principal, CedarMapping.ReadRaw, resource, context));
             categories[categoryId] = raw.Allowed
                 ? new CategoryDecision(CategoryEffect.Raw, null, [.. read.Policies, .. raw.Policies], read.Reasons)
                 : new CategoryDecision(CategoryEffect.Masked, category.Mask, [.. read.Policies, .. raw.Policies],
                     raw.Reasons.Count > 0 ? raw.Reasons : [$"{categoryId} is shown masked ({CedarMapping.MaskName(category.Mask)})"]);
         }
         return categories;
-    }
-
-    /// <summary>
-    /// Cedar's answer, made stricter in one way: a forbid that fails to evaluate counts as
-    /// applying. Cedar skips an erroring policy; skipping a forbid would let a broken rule
-    /// grant what it was written to stop, so Custos fails closed (invariant 2).
-    /// </summary>
-    private static (bool Allowed, IReadOnlyList<string> Policies, IReadOnlyList<string> Reasons) Judge(AccessState snapshot, Response response)
-    {
-        var failedForbids = response.Errors
-            .Where(e => snapshot.Policies.Find(e.PolicyId)?.Effect == Effect.Forbid)
-            .ToList();
-        if (failedForbids.Count > 0)
-        {
-            return (false,
-                [.. response.Reasons.Where(id => snapshot.Policies.Find(id)?.Effect == Effect.Forbid), .. failedForbids.Select(e => e.PolicyId)],
-                [.. failedForbids.Select(e => $"policy {e.PolicyId} could not be evaluated, so it applies: {e.Error.Message}")]);
-        }
-        var reasons = response.Reasons
-            .Select(id => snapshot.Policies.Find(id)?.Reason)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        return (response.IsAllowed, response.Reasons, reasons);
     }
 
     private static Value Grants(IReadOnlyList<GrantedRead> liveGrants) => Value.FromSet(

@@ -480,10 +480,9 @@ public sealed class WorkflowService(
             new("ring", Value.FromBool(ring)),
             new("revoked", Value.FromBool(workflow.Revoked(approver) is not null)),
         ]);
-        var response = Authorizer.IsAuthorized(
-            new Request(CedarMapping.Staff(approver.Id), CedarMapping.Approve, CedarMapping.Staff(request.Requester), context),
-            snapshot.Policies.Set, snapshot.Entities);
-        return Judge(snapshot, response, "no policy lets this person approve this request");
+        var judgement = snapshot.Authorize(new Request(CedarMapping.Staff(approver.Id), CedarMapping.Approve, CedarMapping.Staff(request.Requester), context));
+        return (judgement.Allowed, judgement.Policies,
+            judgement.Allowed || judgement.Reasons.Count > 0 ? judgement.Reasons : ["no policy lets this person approve this request"]);
     }
 
     /// <summary>Do the approvals given so far meet the policies' <c>grant</c> rule?</summary>
@@ -501,24 +500,7 @@ public sealed class WorkflowService(
             ]))),
         ]);
         var requester = CedarMapping.Staff(request.Requester);
-        var response = Authorizer.IsAuthorized(new Request(requester, CedarMapping.GrantAction, requester, context), snapshot.Policies.Set, snapshot.Entities);
-        return Judge(snapshot, response, "").Allowed;
-    }
-
-    /// <summary>As the decision pipeline does: a forbid that cannot be evaluated applies.</summary>
-    private static (bool Allowed, IReadOnlyList<string> Policies, IReadOnlyList<string> Reasons) Judge(AccessState snapshot, Response response, string defaultReason)
-    {
-        var failed = response.Errors.Where(e => snapshot.Policies.Find(e.PolicyId)?.Effect == Cedar.Syntax.Effect.Forbid).ToList();
-        if (failed.Count > 0)
-        {
-            return (false, [.. failed.Select(e => e.PolicyId)], [.. failed.Select(e => $"policy {e.PolicyId} could not be evaluated, so it applies: {e.Error.Message}")]);
-        }
-        var reasons = response.Reasons.Select(id => snapshot.Policies.Find(id)?.Reason).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        if (!response.IsAllowed && reasons.Count == 0)
-        {
-            reasons.Add(defaultReason);
-        }
-        return (response.IsAllowed, response.Reasons, reasons);
+        return snapshot.Authorize(new Request(requester, CedarMapping.GrantAction, requester, context)).Allowed;
     }
 
     /// <summary>The request as the approval rules see it (schema type AskedAccess).</summary>
