@@ -3,7 +3,7 @@ using System.IO.Compression;
 
 namespace Custos.Cedar.Benchmarks;
 
-/// <summary>Finds ../shared/conformance/cedar/corpus.tar.gz beside the repository and extracts it to a temporary directory.</summary>
+/// <summary>Finds tests/conformance/cedar/corpus.tar.gz in the repository and extracts it to a temporary directory.</summary>
 public static class CorpusLocator
 {
     public static string Extract()
@@ -22,13 +22,13 @@ public static class CorpusLocator
         {
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                var archive = Path.Combine(directory.FullName, "..", "shared", "conformance", "cedar", "corpus.tar.gz");
+                var archive = Path.Combine(directory.FullName, "tests", "conformance", "cedar", "corpus.tar.gz");
                 if (File.Exists(Path.Combine(directory.FullName, "Custos.slnx")) && File.Exists(archive))
                 {
                     return Path.GetFullPath(archive);
                 }
             }
         }
-        throw new FileNotFoundException("../shared/conformance/cedar/corpus.tar.gz was not found beside the repository");
+        throw new FileNotFoundException("tests/conformance/cedar/corpus.tar.gz was not found in the repository");
     }
 }

@@ -6,8 +6,9 @@ public static class RepositoryPaths
     /// <summary>The directory holding <c>Custos.slnx</c>, found upwards from the test assembly.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary><c>../shared/conformance</c> beside the repository (design: shared data is never copied in).</summary>
-    public static string Conformance => Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
+    /// <summary><c>tests/conformance</c>: third-party test data, kept verbatim with its licences so that a
+    /// fresh clone tests itself with nothing beside it.</summary>
+    public static string Conformance => Path.Combine(Root, "tests", "conformance");
 
     /// <summary>The demo world of the design's incident.</summary>
     public static string IncidentWorld => Path.Combine(Root, "samples", "incident", "world.json");

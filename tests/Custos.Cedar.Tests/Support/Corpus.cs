@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace Custos.Cedar.Tests.Support;
 
 /// <summary>
-/// The Cedar integration-test corpus in ../shared/conformance/cedar/corpus.tar.gz (beside the
+/// The Cedar integration-test corpus in tests/conformance/cedar/corpus.tar.gz (in the
 /// repository), extracted once per test run into a temporary directory.
 /// </summary>
 public sealed class Corpus : IDisposable
@@ -35,14 +35,14 @@ public sealed class Corpus : IDisposable
         }
     }
 
-    /// <summary>Walks up from the test assembly to the repository (it holds Custos.slnx), then to ../shared.</summary>
+    /// <summary>Walks up from the test assembly to the repository (it holds Custos.slnx), then to tests/conformance.</summary>
     public static string FindArchive()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Custos.slnx")))
             {
-                var archive = Path.Combine(directory.FullName, "..", "shared", "conformance", "cedar", "corpus.tar.gz");
+                var archive = Path.Combine(directory.FullName, "tests", "conformance", "cedar", "corpus.tar.gz");
                 if (File.Exists(archive))
                 {
                     return Path.GetFullPath(archive);

@@ -6,7 +6,7 @@ namespace Custos.Ledger.Tests.Conformance;
 
 /// <summary>
 /// Every inclusion and consistency vector of transparency-dev/merkle in
-/// <c>../shared/conformance/merkle</c>: each happy path verifies and each <c>wantErr</c> fails.
+/// <c>tests/conformance/merkle</c>: each happy path verifies and each <c>wantErr</c> fails.
 /// </summary>
 public sealed class MerkleVectorTests
 {

@@ -4,7 +4,7 @@ using Custos.Testing;
 
 namespace Custos.Ledger.Tests.Conformance;
 
-/// <summary>The signed-note vector of golang.org/x/mod/sumdb/note in <c>../shared/conformance/note</c>.</summary>
+/// <summary>The signed-note vector of golang.org/x/mod/sumdb/note in <c>tests/conformance/note</c>.</summary>
 public sealed class NoteVectorTests
 {
     private static readonly JsonElement Vector = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Conformance, "note", "peterneumann.json"))).RootElement;
