@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Custos.Ledger.Json;
 using Custos.Ledger.Log;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Storage;
 using Custos.Ledger.Verification;
+using Custos.Server;
 
 namespace Custos.Cli;
 
@@ -18,7 +20,13 @@ namespace Custos.Cli;
 /// </summary>
 internal static class LedgerCommand
 {
-    private static readonly JsonSerializerOptions ProofJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // Proofs print exactly as GET /v1/ledger/proofs/… answers (snake_case), with base64's '+'
+    // as itself rather than \u002B: the output is for people and scripts, not for HTML.
+    private static readonly JsonSerializerOptions ProofJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static Command Create() => new("ledger", "Create, append to, prove from and verify an RFC 9162 Merkle ledger with signed checkpoints.")
     {
@@ -171,13 +179,13 @@ internal static class LedgerCommand
         var store = StoreOption();
         var index = NonNegative("--index", "The entry's index.", required: true);
         var size = NonNegative("--size", "The tree size to prove against (default: the current size).", required: false);
-        var command = new Command("inclusion", "Print {\"leafIndex\", \"treeSize\", \"proof\": [base64 …]} proving an entry is in the tree.") { store, index, size };
+        var command = new Command("inclusion", "Print {\"leaf_index\", \"tree_size\", \"proof\": [base64 …]} proving an entry is in the tree.") { store, index, size };
         command.SetAction(async (parse, cancellation) =>
         {
             await using var log = await LedgerSetup.OpenAsync(parse.GetValue(store)!, cancellation: cancellation);
             var treeSize = parse.GetResult(size) is null ? log.Size : parse.GetValue(size);
             var proof = await log.ProveInclusionAsync(parse.GetValue(index), treeSize, cancellation);
-            var json = JsonSerializer.Serialize(new InclusionOutput(proof.LeafIndex, proof.TreeSize, [.. proof.Hashes.Select(Convert.ToBase64String)]), ProofJson);
+            var json = JsonSerializer.Serialize(new LedgerEndpoints.InclusionProofResponse(proof.LeafIndex, proof.TreeSize, [.. proof.Hashes.Select(Convert.ToBase64String)]), ProofJson);
             await parse.InvocationConfiguration.Output.WriteLineAsync(json);
             return ExitCodes.Success;
         });
@@ -195,7 +203,7 @@ internal static class LedgerCommand
             await using var log = await LedgerSetup.OpenAsync(parse.GetValue(store)!, cancellation: cancellation);
             var size2 = parse.GetResult(to) is null ? log.Size : parse.GetValue(to);
             var proof = await log.ProveConsistencyAsync(parse.GetValue(from), size2, cancellation);
-            var json = JsonSerializer.Serialize(new ConsistencyOutput(proof.Size1, proof.Size2, [.. proof.Hashes.Select(Convert.ToBase64String)]), ProofJson);
+            var json = JsonSerializer.Serialize(new LedgerEndpoints.ConsistencyProofResponse(proof.Size1, proof.Size2, [.. proof.Hashes.Select(Convert.ToBase64String)]), ProofJson);
             await parse.InvocationConfiguration.Output.WriteLineAsync(json);
             return ExitCodes.Success;
         });
@@ -298,9 +306,6 @@ internal static class LedgerCommand
         return NoteVerifier.Parse(text);
     }
 
-    private sealed record InclusionOutput(long LeafIndex, long TreeSize, IReadOnlyList<string> Proof);
-
-    private sealed record ConsistencyOutput(long Size1, long Size2, IReadOnlyList<string> Proof);
 }
 
 /// <summary>A command could not do what it was asked; the message is the one line the user sees.</summary>

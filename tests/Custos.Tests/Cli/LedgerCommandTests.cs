@@ -68,14 +68,19 @@ public sealed class LedgerCommandTests : IDisposable
         var inclusion = await LedgerCli.RunAsync("prove", "inclusion", "--store", Store, "--index", "6");
         inclusion.ExitCode.ShouldBe(0, inclusion.StandardError);
         using var proof = JsonDocument.Parse(inclusion.StandardOutput);
-        proof.RootElement.GetProperty("leafIndex").GetInt64().ShouldBe(6);
-        proof.RootElement.GetProperty("treeSize").GetInt64().ShouldBe(11);
+        proof.RootElement.GetProperty("leaf_index").GetInt64().ShouldBe(6);
+        proof.RootElement.GetProperty("tree_size").GetInt64().ShouldBe(11);
+        // Base64 as written, '+' included, so that a person can copy a hash out of the output.
+        foreach (var hash in proof.RootElement.GetProperty("proof").EnumerateArray())
+        {
+            inclusion.StandardOutput.ShouldContain($"\"{hash.GetString()}\"");
+        }
         ProofVerifier.VerifyInclusion(6, 11, Rfc9162.HashLeaf(Encoding.UTF8.GetBytes(lines[6])), Hashes(proof.RootElement), checkpoint.RootHash);
 
         // A proof against an older size, checked against that size's root via a consistency proof.
         var older = await LedgerCli.RunAsync("prove", "inclusion", "--store", Store, "--index", "2", "--size", "5");
         using var olderProof = JsonDocument.Parse(older.StandardOutput);
-        olderProof.RootElement.GetProperty("treeSize").GetInt64().ShouldBe(5);
+        olderProof.RootElement.GetProperty("tree_size").GetInt64().ShouldBe(5);
 
         var consistency = await LedgerCli.RunAsync("prove", "consistency", "--store", Store, "--from", "5");
         consistency.ExitCode.ShouldBe(0, consistency.StandardError);
@@ -144,6 +149,30 @@ public sealed class LedgerCommandTests : IDisposable
 
         result.ExitCode.ShouldBe(1);
         result.ErrorLines.ShouldHaveSingleItem().ShouldContain("entries 4..5");
+    }
+
+    [Theory]
+    [InlineData("entry = '[40]'", "entry 4 does not match its leaf hash")]
+    [InlineData("entry = 40", "entry 4 does not match its leaf hash")]
+    [InlineData("leaf_hash = 'edited'", "entry 4 does not match its leaf hash")]
+    public async Task Verify_reports_an_entry_edited_by_hand_as_changed_not_a_crash(string assignment, string problem)
+    {
+        var key = await LedgerCli.InitAsync(Store);
+        (await LedgerCli.RunWithInputAsync(string.Join('\n', Enumerable.Range(0, 9).Select(i => $"[{i}]")), "append", "--store", Store)).ExitCode.ShouldBe(0);
+
+        // sqlite3's shell writes what a person types as TEXT or INTEGER, not as the BLOB that was there.
+        await using (var connection = new SqliteConnection($"Data Source={Store};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE ledger_entries SET {assignment} WHERE idx = 4";
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        var result = await LedgerCli.RunAsync("verify", "--store", Store, "--key", key);
+
+        result.ExitCode.ShouldBe(1);
+        result.ErrorLines.ShouldHaveSingleItem().ShouldContain(problem);
     }
 
     [Theory]

@@ -238,7 +238,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
             var nodes = new List<StoredNode>();
             while (rows.Read())
             {
-                nodes.Add(new StoredNode(rows.GetInt64(0), (byte[])rows.GetValue(1)));
+                nodes.Add(new StoredNode(rows.GetInt64(0), Bytes(rows, 1)));
             }
             return nodes;
         });
@@ -247,7 +247,8 @@ public sealed class SqliteLedgerStore : ILedgerStore
         WithReaderAsync(reader =>
         {
             reader.Entry.Parameters[0].Value = index;
-            return reader.Entry.ExecuteScalar() as byte[] ?? throw new LedgerRangeException($"There is no entry {index}.");
+            using var rows = reader.Entry.ExecuteReader();
+            return rows.Read() ? Bytes(rows, 0) : throw new LedgerRangeException($"There is no entry {index}.");
         });
 
     public async IAsyncEnumerable<LeafRecord> ReadLeavesAsync(long startIndex, long endIndex, [EnumeratorCancellation] CancellationToken cancellation = default)
@@ -262,9 +263,17 @@ public sealed class SqliteLedgerStore : ILedgerStore
         await using var rows = await command.ExecuteReaderAsync(cancellation);
         while (await rows.ReadAsync(cancellation))
         {
-            yield return new LeafRecord(rows.GetInt64(0), (byte[])rows.GetValue(1), (byte[])rows.GetValue(2));
+            yield return new LeafRecord(rows.GetInt64(0), Bytes(rows, 1), Bytes(rows, 2));
         }
     }
+
+    /// <summary>
+    /// The bytes SQLite holds in a column, whatever its storage class. The file is outside our
+    /// control: someone who edits it by hand easily leaves TEXT where a BLOB was, and a verifier
+    /// must then report a changed entry, not fail on a cast.
+    /// </summary>
+    private static byte[] Bytes(SqliteDataReader rows, int ordinal) =>
+        rows.IsDBNull(ordinal) ? [] : rows.GetFieldValue<byte[]>(ordinal);
 
     public async Task SaveCheckpointAsync(long size, string note, CancellationToken cancellation = default)
     {
@@ -492,7 +501,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
                 while (rows.Read())
                 {
                     var id = new NodeId(rows.GetInt32(0), rows.GetInt64(1));
-                    var hash = (byte[])rows.GetValue(2);
+                    var hash = Bytes(rows, 2);
                     if (wanted.TryGetValue(id, out var position))
                     {
                         hashes[position] = hash;
