@@ -29,6 +29,7 @@ public static class CustosCommandLine
             DemoCommand.Create(),
             DetectCommand.Create(),
             LedgerCommand.Create(),
+            ConfigCommand.Create(),
             VersionCommand.Create(),
         };
         return root;
@@ -64,6 +65,12 @@ public static class CustosCommandLine
         try
         {
             return await parse.InvokeAsync(invocation);
+        }
+        catch (Server.Configuration.ConfigurationInvalidException e)
+        {
+            // A configuration that names an unknown key or a wrong type is a usage error, as a bad option is.
+            await error.WriteLineAsync($"custos: {OneLine(e.Message)}");
+            return ExitCodes.Usage;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

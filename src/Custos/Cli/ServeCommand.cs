@@ -67,6 +67,8 @@ internal static class ServeCommand
                 World: parse.GetValue(world) is { } file && !string.Equals(file, ServerOptions.WorldStore, StringComparison.OrdinalIgnoreCase) ? Path.GetFullPath(file) : parse.GetValue(world),
                 Policies: parse.GetValue(policies)?.FullName,
                 ReplaceWorld: parse.GetValue(replaceWorld));
+            // Before anything starts: a misspelt key would otherwise be ignored without a word.
+            Server.Configuration.StrictConfiguration.Enforce(ConfigCommand.Build(arguments));
             using var host = CustosServer.CreateHostBuilder(arguments).Build();
             await host.RunAsync(cancellation);
             return ExitCodes.Success;

@@ -63,6 +63,7 @@ public sealed class WebhookOptions
     /// <summary>Names the sink in logs and its delivery position; default: the URL. Keep it when the URL changes to resume where it stopped.</summary>
     public string? Name { get; set; }
 
+    /// <summary>The absolute URL alerts are POSTed to; https for anything beyond this machine.</summary>
     public Uri? Url { get; set; }
 
     /// <summary>A shared secret; when set, each POST carries <c>Custos-Signature: sha256=HMAC(secret, timestamp + "." + body)</c>.</summary>
@@ -74,6 +75,7 @@ public sealed class WebhookOptions
     /// <summary>The first retry's delay; each failure doubles it, with jitter, up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest delay between two retries of one alert.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     internal string Key => Name is { Length: > 0 } name ? name : Url?.AbsoluteUri ?? "";
