@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Custos.Access.Disclosure;
 using Custos.Access.Domain;
 using Custos.Access.Projections;
 using Custos.Access.Storage;
@@ -28,8 +29,7 @@ public sealed record AccessReport(string Subject, IReadOnlyList<AccessReportLine
         {
             var entry = JsonNode.Parse(text)!.AsObject();
             var caseId = (string?)entry["case"];
-            // Withheld only when the case names this subject: a case cannot hide reads of people it is not about.
-            if (caseId is not null && directory.Case(caseId) is { DiscloseAfter: { } discloseAfter } @case && discloseAfter > now && @case.Subjects.Contains(subject))
+            if (CaseDisclosure.IsWithheld(directory, subject, caseId, now))
             {
                 withheld++;
                 continue;

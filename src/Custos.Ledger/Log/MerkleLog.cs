@@ -120,6 +120,25 @@ public sealed class MerkleLog : IAsyncDisposable
         return await _store.ReadEntryAsync(index, cancellation);
     }
 
+    /// <summary>
+    /// The leaf hashes of entries <c>[start, end)</c>: with them anyone can rebuild the tree and
+    /// check a checkpoint's root without reading an entry.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> ReadLeafHashesAsync(long start, long end, CancellationToken cancellation = default)
+    {
+        if (start < 0 || start > end)
+        {
+            throw new LedgerRangeException($"A range of entries needs 0 ≤ start ≤ end; got start {start} and end {end}.");
+        }
+        await RequireSizeAsync(end, $"There is no entry {end - 1}", cancellation);
+        var ids = new NodeId[end - start];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = new NodeId(0, start + i);
+        }
+        return ids.Length == 0 ? [] : await _store.ReadNodesAsync(ids, cancellation);
+    }
+
     /// <summary>The root hash of the tree of the first <paramref name="size"/> entries.</summary>
     public async Task<byte[]> RootAsync(long size, CancellationToken cancellation = default)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Custos.Access.Disclosure;
 using Custos.Ledger.Notes;
 using Custos.Server;
 using Custos.Server.Authentication;
@@ -128,10 +129,12 @@ internal static class DemoCommand
                 console.Write(alertTable);
             }
 
-            // The outside auditor's check: only the verifier key and the API.
+            // The outside auditor's check: the verifier key, the API, and an auditor's token for the
+            // entry bodies, which nobody else reads whole (invariant 10).
             var keyFile = Path.Combine(dataDirectory, LedgerOptions.DefaultFileName + SignerKeyFile.Extension);
             using var signer = SignerKeyFile.Read(keyFile);
-            var verdict = await RemoteVerifier.VerifyAsync(baseAddress, signer.Verifier, Path.Combine(dataDirectory, "demo-auditor.checkpoint"), samples: 16, cancellation);
+            var auditor = LocalTokens.Mint(signingKey, LedgerEntryAccess.AuditorService, null, TimeSpan.FromMinutes(5));
+            var verdict = await RemoteVerifier.VerifyAsync(baseAddress, signer.Verifier, auditor, Path.Combine(dataDirectory, "demo-auditor.checkpoint"), cancellation);
             console.MarkupLine($"[bold]Ledger[/] ({Markup.Escape(signer.VerifierKey)}): {Markup.Escape(verdict)}");
             return ExitCodes.Success;
         });

@@ -229,7 +229,7 @@ internal static class LedgerCommand
     private static Command Verify()
     {
         var store = StoreOption(required: false);
-        var server = ServerOption.Create("Verify a running server from outside instead: its checkpoint, consistency with the last one seen, and random entries.");
+        var server = ServerOption.Create("Verify a running server from outside instead: its checkpoint, consistency with the last one seen, the tree rebuilt from its leaf hashes, and with a token the entry bodies.");
         var key = new Option<string>("--key")
         {
             Description = "The verifier key, name+hexid+base64key (or a file holding it).",
@@ -250,23 +250,15 @@ internal static class LedgerCommand
         {
             Description = "With --server: the file keeping the checkpoint seen last time (default: one per log under the user's data directory).",
         };
-        var samples = new Option<int>("--samples")
+        var token = new Option<string>("--token")
         {
-            Description = "With --server: how many random entries to check for inclusion (default 16).",
-            DefaultValueFactory = _ => 16,
+            Description = $"With --server: a bearer token (default: ${AccessCommand.TokenVariable}) to also check every entry body it may read against its leaf hash; an auditor's (service:auditor) reads them all.",
         };
-        samples.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && int.TryParse(token.Value, CultureInfo.InvariantCulture, out var value) && value < 0)
-            {
-                result.AddError("--samples must be 0 or more.");
-            }
-        });
 
         var command = new Command("verify",
             "Verify a ledger: with --store, re-hash every entry, rebuild the tree and check the stored nodes and the latest checkpoint; "
             + "with --server, check a running server from outside. Exit 0 if all holds, 1 with the first problem otherwise.")
-        { store, server, key, state, samples };
+        { store, server, key, state, token };
         command.Validators.Add(result =>
         {
             if ((result.GetResult(store) is null) == (result.GetResult(server) is null))
@@ -280,7 +272,8 @@ internal static class LedgerCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(server) is { } url)
             {
-                var report = await RemoteVerifier.VerifyAsync(url, verifier, parse.GetValue(state), parse.GetValue(samples), cancellation);
+                var bearer = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(AccessCommand.TokenVariable);
+                var report = await RemoteVerifier.VerifyAsync(url, verifier, string.IsNullOrWhiteSpace(bearer) ? null : bearer.Trim(), parse.GetValue(state), cancellation);
                 await output.WriteLineAsync(report);
                 return ExitCodes.Success;
             }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +9,7 @@ using Custos.Ledger.Checkpoints;
 using Custos.Ledger.Hashing;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Proofs;
+using Custos.Ledger.Tree;
 
 namespace Custos.Cli;
 
@@ -14,12 +17,17 @@ namespace Custos.Cli;
 /// <c>custos ledger verify --server</c>: an auditor's check of a running server that trusts
 /// nothing but the verifier key. It verifies the signed checkpoint, proves it consistent with
 /// the checkpoint seen last time (kept, signed, in a local state file, so a server that rewrites
-/// or rolls back history is caught on the next run), and checks that randomly chosen entries
-/// are included under the new root.
+/// or rolls back history is caught on the next run), and rebuilds the whole tree from the public
+/// leaf hashes to check the checkpoint's root. Entry bodies are confidential (invariant 10):
+/// with a token it also hashes every body the token may read and compares it with its leaf
+/// hash; without one it says that no body was checked.
 /// </summary>
 internal static class RemoteVerifier
 {
-    public static async Task<string> VerifyAsync(Uri server, NoteVerifier verifier, string? stateFile, int samples, CancellationToken cancellation)
+    /// <summary>Leaf hashes asked for per request: the server's limit.</summary>
+    private const int PageSize = Server.LedgerEndpoints.MaxLeafHashes;
+
+    public static async Task<string> VerifyAsync(Uri server, NoteVerifier verifier, string? token, string? stateFile, CancellationToken cancellation)
     {
         var statePath = stateFile ?? DefaultStatePath(verifier);
         using var http = new HttpClient { BaseAddress = new Uri(server.AbsoluteUri.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
@@ -34,23 +42,79 @@ internal static class RemoteVerifier
             consistency = await CheckConsistencyAsync(http, previous, current, cancellation);
         }
 
-        var checkedEntries = 0;
-        if (current.Size > 0)
-        {
-            // The newest entry always, then random ones: together, a fresh sample each run.
-            var indexes = new[] { current.Size - 1 }
-                .Concat(Enumerable.Range(0, samples).Select(_ => Random.Shared.NextInt64(current.Size)))
-                .Distinct().Take(Math.Max(samples, 1));
-            foreach (var index in indexes)
-            {
-                await CheckInclusionAsync(http, current, index, cancellation);
-                checkedEntries++;
-            }
-        }
+        var (checkedBodies, unreadable) = await CheckTreeAsync(http, current, token, cancellation);
 
         await SaveStateAsync(statePath, note, cancellation);
-        return $"ok: checkpoint of {current.Size} entries signed by {verifier.Name}; {consistency}; {checkedEntries} entries proven included.";
+        var bodies = token is null
+            ? $"entry bodies were not checked (they need a token: --token or ${AccessCommand.TokenVariable})"
+            : unreadable == 0
+                ? $"all {checkedBodies} entry bodies match their leaf hashes"
+                : $"{checkedBodies} entry bodies match their leaf hashes; {unreadable} were not checked (this token may not read them)";
+        return $"ok: checkpoint of {current.Size} entries signed by {verifier.Name}; {consistency}; the tree rebuilt from its {current.Size} leaf hashes has the checkpoint's root; {bodies}.";
     }
+
+    /// <summary>
+    /// Rebuilds the tree from the leaf hashes, page by page, and checks each readable body
+    /// against its leaf hash on the way: memory stays one page whatever the log's size.
+    /// </summary>
+    private static async Task<(long Checked, long Unreadable)> CheckTreeAsync(HttpClient http, Checkpoint checkpoint, string? token, CancellationToken cancellation)
+    {
+        var tree = new CompactRange();
+        long checkedBodies = 0, unreadable = 0;
+        while (tree.Size < checkpoint.Size)
+        {
+            var start = tree.Size;
+            var end = Math.Min(checkpoint.Size, start + PageSize);
+            var page = await GetJsonAsync(http, $"v1/ledger/leaves?start={Text(start)}&end={Text(end)}", cancellation);
+            var leaves = Base64List(page, "leaf_hashes", "leaf hashes");
+            if (leaves.Count != end - start || leaves.Any(h => h.Length != Rfc9162.HashSize))
+            {
+                throw new CommandFailedException($"verification failed: the server sent {leaves.Count} leaf hashes for entries {start} to {end - 1}.");
+            }
+            for (var i = 0; i < leaves.Count; i++)
+            {
+                if (token is not null)
+                {
+                    if (await CheckBodyAsync(http, start + i, leaves[i], token, cancellation))
+                    {
+                        checkedBodies++;
+                    }
+                    else
+                    {
+                        unreadable++;
+                    }
+                }
+                tree.Append(leaves[i]);
+            }
+        }
+        var root = checkpoint.Size == 0 ? Rfc9162.EmptyRoot : tree.Root();
+        if (!root.AsSpan().SequenceEqual(checkpoint.RootHash))
+        {
+            throw new CommandFailedException($"verification failed: the tree rebuilt from the server's {checkpoint.Size} leaf hashes does not have the signed checkpoint's root.");
+        }
+        return (checkedBodies, unreadable);
+    }
+
+    /// <summary>Whether the body could be read (false when the token may not read it); throws if it does not match its leaf hash.</summary>
+    private static async Task<bool> CheckBodyAsync(HttpClient http, long index, byte[] leafHash, string token, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/ledger/entries/{Text(index)}", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, cancellation);
+        if (response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return false;
+        }
+        await EnsureSuccessAsync(response, $"entry {Text(index)}", cancellation);
+        var entry = await response.Content.ReadAsByteArrayAsync(cancellation);
+        if (!Rfc9162.HashLeaf(entry).AsSpan().SequenceEqual(leafHash))
+        {
+            throw new CommandFailedException($"verification failed: entry {Text(index)} does not match its leaf hash: the server sent other bytes than it hashed into the tree.");
+        }
+        return true;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<string> CheckConsistencyAsync(HttpClient http, Checkpoint previous, Checkpoint current, CancellationToken cancellation)
     {
@@ -62,8 +126,8 @@ internal static class RemoteVerifier
         {
             return "consistent with the empty tree seen before";
         }
-        var path = $"v1/ledger/proofs/consistency?from={previous.Size.ToString(CultureInfo.InvariantCulture)}&to={current.Size.ToString(CultureInfo.InvariantCulture)}";
-        var proof = current.Size == previous.Size ? [] : Hashes(await GetJsonAsync(http, path, cancellation));
+        var path = $"v1/ledger/proofs/consistency?from={Text(previous.Size)}&to={Text(current.Size)}";
+        var proof = current.Size == previous.Size ? [] : Base64List(await GetJsonAsync(http, path, cancellation), "proof", "proof");
         try
         {
             ProofVerifier.VerifyConsistency((ulong)previous.Size, (ulong)current.Size, previous.RootHash, current.RootHash, proof);
@@ -73,23 +137,6 @@ internal static class RemoteVerifier
             throw new CommandFailedException($"verification failed: the checkpoint of {current.Size} entries is not consistent with the one of {previous.Size} seen before: {e.Message}");
         }
         return $"consistent with the checkpoint of {previous.Size} entries seen before";
-    }
-
-    private static async Task CheckInclusionAsync(HttpClient http, Checkpoint checkpoint, long index, CancellationToken cancellation)
-    {
-        var i = index.ToString(CultureInfo.InvariantCulture);
-        using var response = await http.GetAsync(new Uri($"v1/ledger/entries/{i}", UriKind.Relative), cancellation);
-        await EnsureSuccessAsync(response, $"entry {i}", cancellation);
-        var entry = await response.Content.ReadAsByteArrayAsync(cancellation);
-        var proof = Hashes(await GetJsonAsync(http, $"v1/ledger/proofs/inclusion?index={i}&size={checkpoint.Size.ToString(CultureInfo.InvariantCulture)}", cancellation));
-        try
-        {
-            ProofVerifier.VerifyInclusion((ulong)index, (ulong)checkpoint.Size, Rfc9162.HashLeaf(entry), proof, checkpoint.RootHash);
-        }
-        catch (ProofVerificationException e)
-        {
-            throw new CommandFailedException($"verification failed: entry {i} is not proven included in the signed tree: {e.Message}");
-        }
     }
 
     private static Checkpoint Open(string note, NoteVerifier verifier, string what)
@@ -104,15 +151,15 @@ internal static class RemoteVerifier
         }
     }
 
-    private static List<byte[]> Hashes(JsonElement proof)
+    private static List<byte[]> Base64List(JsonElement answer, string property, string what)
     {
         try
         {
-            return [.. proof.GetProperty("proof").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!))];
+            return [.. answer.GetProperty(property).EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!))];
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentNullException)
         {
-            throw new CommandFailedException($"verification failed: the server sent a malformed proof: {e.Message}");
+            throw new CommandFailedException($"verification failed: the server sent malformed {what}: {e.Message}");
         }
     }
 

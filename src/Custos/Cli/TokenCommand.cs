@@ -18,7 +18,7 @@ internal static class TokenCommand
     {
         var identity = new Option<string>("--as")
         {
-            Description = "Who the token speaks for: staff:ID for a staff member, user:ID for a data subject, service:ID for a service such as the identity provider (SCIM).",
+            Description = "Who the token speaks for: staff:ID for a staff member, user:ID for a data subject, service:ID for a service such as the identity provider (SCIM) or a ledger auditor (service:auditor or service:auditor-NAME, which reads every ledger entry).",
             Required = true,
         };
         identity.Validators.Add(result =>

@@ -121,6 +121,7 @@ public static class CustosServer
             .Validate(o => o.Validate() is null, "Scim:Provisioners must list service identities (service:ID), separated by ';'.")
             .ValidateOnStart();
         services.AddCustosDetection(configuration);
+        services.AddSingleton<LedgerBodies>();
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)

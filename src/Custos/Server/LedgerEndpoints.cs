@@ -1,3 +1,5 @@
+using Custos.Access.Decisions;
+using Custos.Access.Storage;
 using Custos.Ledger.Log;
 using Custos.Ledger.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -8,12 +10,17 @@ using Microsoft.AspNetCore.Routing;
 namespace Custos.Server;
 
 /// <summary>
-/// The ledger's read API, all an outside auditor needs beside the verifier key: the signed
-/// checkpoint, entries by index, and inclusion and consistency proofs for any sizes the log
-/// holds. <c>custos ledger verify --server</c> is its client.
+/// The ledger's read API. Its integrity is public: the signed checkpoint, leaf hashes, and
+/// inclusion and consistency proofs for any sizes the log holds, enough for anyone holding the
+/// verifier key to rebuild the tree and check it. Its contents are not: an entry's body goes
+/// only to a caller <see cref="Custos.Access.Disclosure.LedgerEntryAccess"/> lets see it
+/// (invariant 10). <c>custos ledger verify --server</c> is its client.
 /// </summary>
 internal static class LedgerEndpoints
 {
+    /// <summary>Most leaf hashes one request returns (about 45 KB of JSON).</summary>
+    public const int MaxLeafHashes = 1024;
+
     public static IEndpointRouteBuilder MapLedgerEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/ledger").WithTags("Ledger");
@@ -25,11 +32,29 @@ internal static class LedgerEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/entries/{index}", EntryAsync)
+            .RequireAuthorization()
             .WithName("LedgerEntry")
-            .WithSummary("The exact canonical JSON bytes of one entry, as hashed into the tree.")
+            .WithSummary("The exact canonical JSON bytes of one entry, as hashed into the tree, for a caller allowed to see it: an auditor any entry, oversight the alert entries of alerts it stands outside of, a data subject the decisions about them that are disclosed to them.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapGet("/leaves/{index}", LeafAsync)
+            .WithName("LedgerLeafHash")
+            .WithSummary("The RFC 9162 leaf hash of one entry, SHA-256(0x00 || entry): public, like every hash of the tree.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapGet("/leaves", LeavesAsync)
+            .WithName("LedgerLeafHashes")
+            .WithSummary("The leaf hashes of entries start (inclusive) to end (exclusive; default start + 1024, or the tree size), at most 1024 at a time: enough to rebuild the tree and check a checkpoint without reading an entry.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/proofs/inclusion", InclusionAsync)
             .WithName("LedgerInclusionProof")
@@ -59,7 +84,45 @@ internal static class LedgerEndpoints
         }
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EntryAsync(long index, ServerLedger ledger, CancellationToken cancellation)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EntryAsync(
+        long index, HttpContext http, ServerLedger ledger, AccessStateHolder state, LedgerBodies bodies, CancellationToken cancellation)
+    {
+        if (index < 0)
+        {
+            return BadRequest($"index must be 0 or more; got {index}.");
+        }
+        if (!state.IsLoaded)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no world is loaded yet");
+        }
+        try
+        {
+            var log = await ledger.GetLogAsync(cancellation);
+            var entry = await log.ReadEntryAsync(index, cancellation);
+            if (bodies.Viewer(http.User) is not { } viewer || !await bodies.MaySeeAsync(viewer, index, entry, cancellation))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Not your entry",
+                    detail: $"entry {index} is not one this caller may read; its leaf hash (/v1/ledger/leaves/{index}) and proofs are public");
+            }
+            return TypedResults.File(entry, "application/json");
+        }
+        catch (LedgerRangeException e)
+        {
+            return NotFound(e.Message);
+        }
+        catch (LedgerStoreException e)
+        {
+            return Unavailable(e);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: e.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<LeafHashResponse>, ProblemHttpResult>> LeafAsync(long index, ServerLedger ledger, CancellationToken cancellation)
     {
         if (index < 0)
         {
@@ -68,7 +131,36 @@ internal static class LedgerEndpoints
         try
         {
             var log = await ledger.GetLogAsync(cancellation);
-            return TypedResults.File(await log.ReadEntryAsync(index, cancellation), "application/json");
+            var hashes = await log.ReadLeafHashesAsync(index, index + 1, cancellation);
+            return TypedResults.Ok(new LeafHashResponse(index, Convert.ToBase64String(hashes[0])));
+        }
+        catch (LedgerRangeException e)
+        {
+            return NotFound(e.Message);
+        }
+        catch (LedgerStoreException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    private static async Task<Results<Ok<LeafHashesResponse>, ProblemHttpResult>> LeavesAsync(long start, long? end, ServerLedger ledger, CancellationToken cancellation)
+    {
+        try
+        {
+            var log = await ledger.GetLogAsync(cancellation);
+            // A start past the end is answered as absent (404), not as a reversed range.
+            var last = end ?? Math.Max(start, Math.Min(log.Size, start + MaxLeafHashes));
+            if (start < 0 || last < start)
+            {
+                return BadRequest($"leaf hashes need 0 ≤ start ≤ end; got start {start} and end {last}.");
+            }
+            if (last - start > MaxLeafHashes)
+            {
+                return BadRequest($"at most {MaxLeafHashes} leaf hashes at a time; got start {start} and end {last}.");
+            }
+            var hashes = await log.ReadLeafHashesAsync(start, last, cancellation);
+            return TypedResults.Ok(new LeafHashesResponse(start, last, [.. hashes.Select(Convert.ToBase64String)]));
         }
         catch (LedgerRangeException e)
         {
@@ -134,6 +226,10 @@ internal static class LedgerEndpoints
 
     private static ProblemHttpResult Unavailable(LedgerStoreException e) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ledger unavailable", detail: e.Message);
+
+    internal sealed record LeafHashResponse(long Index, string LeafHash);
+
+    internal sealed record LeafHashesResponse(long Start, long End, IReadOnlyList<string> LeafHashes);
 
     internal sealed record InclusionProofResponse(long LeafIndex, long TreeSize, IReadOnlyList<string> Proof);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custos.Access;
+using Custos.Access.Disclosure;
 using Custos.Access.Gateway;
 using Custos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -130,7 +131,7 @@ public sealed class InvariantTests
         body.GetProperty("decision").GetString().ShouldBe("deny");
         var index = body.GetProperty("ledger_index").GetInt64();
         index.ShouldBe(before);
-        var entry = JsonNode.Parse(await incident.App.CreateClient().GetStringAsync(new Uri($"/v1/ledger/entries/{index}", UriKind.Relative), Cancel))!;
+        var entry = JsonNode.Parse(await incident.App.ClientAs(LedgerEntryAccess.AuditorService).GetStringAsync(new Uri($"/v1/ledger/entries/{index}", UriKind.Relative), Cancel))!;
         ((string?)entry["subject"]).ShouldBe("user:31337");
         ((string?)entry["decision"]).ShouldBe("deny");
         ((string?)entry["reader"]).ShouldBe("staff:jules");
@@ -184,7 +185,7 @@ public sealed class InvariantTests
 
             using var client = changed.ClientAs("staff:jules", "US");
             var decision = await DecideAsync(client, new { subject = "user:40002", categories = new[] { "profile.basic" }, purpose = "customer-support", @case = "case:SUP-1001" });
-            var entry = JsonNode.Parse(await changed.CreateClient().GetStringAsync(new Uri($"/v1/ledger/entries/{decision.GetProperty("ledger_index").GetInt64()}", UriKind.Relative), Cancel))!;
+            var entry = JsonNode.Parse(await changed.ClientAs(LedgerEntryAccess.AuditorService).GetStringAsync(new Uri($"/v1/ledger/entries/{decision.GetProperty("ledger_index").GetInt64()}", UriKind.Relative), Cancel))!;
             ((string?)entry["policy_set"]).ShouldBe((string?)activation["sha256"]);
         }
     }

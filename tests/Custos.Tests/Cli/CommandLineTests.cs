@@ -34,7 +34,7 @@ public sealed partial class CommandLineTests
     [InlineData(new[] { "ledger", "--help" }, new[] { "init", "append", "checkpoint", "prove", "entry", "verify" })]
     [InlineData(new[] { "access", "--help" }, new[] { "request", "pending", "approve", "deny", "revoke", "grants", "--token", "--as", "--json" })]
     [InlineData(new[] { "access", "request", "--help" }, new[] { "--subject", "--category", "--purpose", "--case", "--justification", "--duration", "--server" })]
-    [InlineData(new[] { "ledger", "verify", "--help" }, new[] { "--store", "--server", "--key", "--state", "--samples" })]
+    [InlineData(new[] { "ledger", "verify", "--help" }, new[] { "--store", "--server", "--key", "--state", "--token" })]
     [InlineData(new[] { "serve", "--help" }, new[] { "--urls", "--data", "--config" })]
     [InlineData(new[] { "version", "--help" }, new[] { "version" })]
     public async Task Every_command_has_help(string[] args, string[] mentions)

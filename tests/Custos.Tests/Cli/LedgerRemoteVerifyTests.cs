@@ -1,6 +1,7 @@
 using Custos.Ledger.Checkpoints;
 using Custos.Ledger.Notes;
 using Custos.Tests.Support;
+using Microsoft.Data.Sqlite;
 
 namespace Custos.Tests.Cli;
 
@@ -24,7 +25,7 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
         using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(store + ".key", TestContext.Current.CancellationToken));
         signer.Name.ShouldBe("audit.example/custos");
         var state = _temp.Combine("auditor", "state.checkpoint");
-        string[] verify = ["verify", "--server", server.BaseAddress.ToString(), "--key", signer.VerifierKey, "--state", state, "--samples", "5"];
+        string[] verify = ["verify", "--server", server.BaseAddress.ToString(), "--key", signer.VerifierKey, "--state", state];
 
         // Entries arrive from another process writing the same ledger; the server catches up.
         (await LedgerCli.RunWithInputAsync(Lines(0, 20), "append", "--store", store)).ExitCode.ShouldBe(0);
@@ -32,6 +33,8 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
         first.ExitCode.ShouldBe(0, first.StandardError);
         first.StandardOutput.ShouldContain($"checkpoint of {LoadedAtStart + 20} entries");
         first.StandardOutput.ShouldContain("first checkpoint seen");
+        first.StandardOutput.ShouldContain($"the tree rebuilt from its {LoadedAtStart + 20} leaf hashes has the checkpoint's root");
+        first.StandardOutput.ShouldContain("entry bodies were not checked");
 
         (await LedgerCli.RunWithInputAsync(Lines(20, 37), "append", "--store", store)).ExitCode.ShouldBe(0);
         var second = await LedgerCli.RunAsync(verify);
@@ -79,6 +82,75 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
         }
         while (!verify.StandardOutput.Contains($"checkpoint of {LoadedAtStart + 5} entries", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
         verify.StandardOutput.ShouldContain($"checkpoint of {LoadedAtStart + 5} entries");
+    }
+
+    [Fact]
+    public async Task With_an_auditors_token_every_entry_body_is_checked_and_a_body_that_is_not_what_was_hashed_is_caught()
+    {
+        var port = CustosProcess.FreePort();
+        var data = _temp.Combine("data");
+        await using var server = await ServerProcess.StartAsync(port, ["--urls", $"http://127.0.0.1:{port}", "--data", data]);
+        var store = Path.Combine(data, "ledger.db");
+        using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(store + ".key", TestContext.Current.CancellationToken));
+        (await LedgerCli.RunWithInputAsync(Lines(0, 30), "append", "--store", store)).ExitCode.ShouldBe(0);
+        var minted = await CustosProcess.RunAsync(["token", "--as", "service:auditor", "--data", data]);
+        minted.ExitCode.ShouldBe(0, minted.StandardError);
+        var auditor = minted.StandardOutput.Trim();
+        string[] verify = ["verify", "--server", server.BaseAddress.ToString(), "--key", signer.VerifierKey, "--state", _temp.Combine("state")];
+        var size = LoadedAtStart + 30;
+
+        var withToken = await LedgerCli.RunAsync([.. verify, "--token", auditor]);
+        withToken.ExitCode.ShouldBe(0, withToken.StandardError);
+        withToken.StandardOutput.ShouldContain($"all {size} entry bodies match their leaf hashes");
+
+        var fromEnvironment = await CustosProcess.RunAsync(["ledger", .. verify], environment: new Dictionary<string, string> { ["CUSTOS_TOKEN"] = auditor });
+        fromEnvironment.ExitCode.ShouldBe(0, fromEnvironment.StandardError);
+        fromEnvironment.StandardOutput.ShouldContain($"all {size} entry bodies match their leaf hashes");
+
+        // A data subject's token reads none of these bodies: they are counted, not failed.
+        var subject = (await CustosProcess.RunAsync(["token", "--as", "user:40002", "--data", data])).StandardOutput.Trim();
+        var asSubject = await LedgerCli.RunAsync([.. verify, "--token", subject]);
+        asSubject.ExitCode.ShouldBe(0, asSubject.StandardError);
+        asSubject.StandardOutput.ShouldContain($"0 entry bodies match their leaf hashes; {size} were not checked");
+
+        // The operator changes an entry's bytes and keeps its leaf hash: the tree still checks out
+        // from the hashes alone, but the body the server now serves is not what it hashed.
+        await using (var connection = new SqliteConnection($"Data Source={store};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE ledger_entries SET entry = $e WHERE idx = {LoadedAtStart + 7}";
+            command.Parameters.AddWithValue("$e", """{"decision":999}"""u8.ToArray());
+            (await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).ShouldBe(1);
+        }
+        (await LedgerCli.RunAsync(verify)).ExitCode.ShouldBe(0, "without a token only the hashes are checked, and they hold");
+        var tampered = await LedgerCli.RunAsync([.. verify, "--token", auditor]);
+        tampered.ExitCode.ShouldBe(1);
+        tampered.ErrorLines.ShouldHaveSingleItem().ShouldContain($"entry {LoadedAtStart + 7} does not match its leaf hash");
+    }
+
+    [Fact]
+    public async Task Without_a_token_a_changed_leaf_hash_is_caught_by_rebuilding_the_tree()
+    {
+        var port = CustosProcess.FreePort();
+        var data = _temp.Combine("data");
+        await using var server = await ServerProcess.StartAsync(port, ["--urls", $"http://127.0.0.1:{port}", "--data", data]);
+        var store = Path.Combine(data, "ledger.db");
+        using var signer = NoteSigner.Parse(await File.ReadAllTextAsync(store + ".key", TestContext.Current.CancellationToken));
+        (await LedgerCli.RunWithInputAsync(Lines(0, 9), "append", "--store", store)).ExitCode.ShouldBe(0);
+        string[] verify = ["verify", "--server", server.BaseAddress.ToString(), "--key", signer.VerifierKey, "--state", _temp.Combine("state")];
+        (await LedgerCli.RunAsync(verify)).ExitCode.ShouldBe(0);
+
+        await using (var connection = new SqliteConnection($"Data Source={store};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE ledger_entries SET leaf_hash = zeroblob(32) WHERE idx = {LoadedAtStart + 3}";
+            (await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).ShouldBe(1);
+        }
+        var changed = await LedgerCli.RunAsync(verify);
+        changed.ExitCode.ShouldBe(1);
+        changed.ErrorLines.ShouldHaveSingleItem().ShouldContain("does not have the signed checkpoint's root");
     }
 
     /// <summary>A server ledgers the world and the policy set it loads before anything else.</summary>

@@ -1,4 +1,5 @@
 using Custos.Access;
+using Custos.Access.Disclosure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -64,7 +65,8 @@ public sealed class LedgerApiTests
         ((ulong)checkpoint.Size).ShouldBe(size);
 
         var seventh = (ulong)(start + 7);
-        using var entryResponse = await client.GetAsync(new Uri($"/v1/ledger/entries/{seventh}", UriKind.Relative), Cancel);
+        using var auditor = app.ClientAs(LedgerEntryAccess.AuditorService);
+        using var entryResponse = await auditor.GetAsync(new Uri($"/v1/ledger/entries/{seventh}", UriKind.Relative), Cancel);
         entryResponse.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         (await entryResponse.Content.ReadAsByteArrayAsync(Cancel)).ShouldBe(entries[7]);
 
@@ -97,10 +99,18 @@ public sealed class LedgerApiTests
     [InlineData("/v1/ledger/proofs/consistency?from=0&to=2", 400)]
     [InlineData("/v1/ledger/proofs/consistency?from=1&to=9999", 404)]
     [InlineData("/v1/ledger/proofs/consistency", 400)]
+    [InlineData("/v1/ledger/leaves/-1", 400)]
+    [InlineData("/v1/ledger/leaves/3000", 404)]
+    [InlineData("/v1/ledger/leaves?start=2&end=1", 400)]
+    [InlineData("/v1/ledger/leaves?start=0&end=1025", 400)]
+    [InlineData("/v1/ledger/leaves?start=0&end=3000", 400)]
+    [InlineData("/v1/ledger/leaves?start=2000&end=2010", 404)]
+    [InlineData("/v1/ledger/leaves?start=3000", 404)]
+    [InlineData("/v1/ledger/leaves", 400)]
     public async Task Bad_requests_are_problems(string path, int status)
     {
         using var app = new CustosApp();
-        using var client = app.CreateClient();
+        using var client = app.ClientAs(LedgerEntryAccess.AuditorService);
         var appender = app.Services.GetRequiredService<IAccessLedger>();
         for (var i = 0; i < 3; i++)
         {

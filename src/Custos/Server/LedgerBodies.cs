@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Custos.Access.Decisions;
+using Custos.Access.Disclosure;
+using Custos.Access.Storage;
+using Custos.Detection.Routing;
+using Custos.Server.Authentication;
+using Custos.Server.Detection;
+using Microsoft.Extensions.Options;
+
+namespace Custos.Server;
+
+/// <summary>
+/// The server's side of <see cref="LedgerEntryAccess"/>: who the caller is to the ledger (from
+/// their token, the world as it is now, and standing revocations), and whether they stand outside
+/// an alert (the routing's own independence test, on every reader the alert is about).
+/// </summary>
+internal sealed class LedgerBodies(
+    AccessStateHolder state, IReaderStanding standing, AccessStore store, WorldIndexes worlds, DetectionWorker worker,
+    IOptions<AuthOptions> auth, IOptions<LiveDetectionOptions> detection, TimeProvider time)
+{
+    /// <summary>The caller as a ledger viewer; null without an identity.</summary>
+    public LedgerViewer? Viewer(ClaimsPrincipal user)
+    {
+        if (Caller.From(user, auth.Value) is not { } caller)
+        {
+            return null;
+        }
+        // Power only for someone active and under no standing revocation (invariant 9).
+        var staff = caller.IsStaff && state.Current.Directory.Staff(caller.Id) is { Active: true } member && standing.Revoked(member) is null ? member : null;
+        return new LedgerViewer(
+            caller.Id,
+            IsAuditor: LedgerEntryAccess.IsAuditorService(caller.Id) || staff?.Roles.Contains(LedgerEntryAccess.AuditorRole, StringComparer.Ordinal) == true,
+            IsOversight: staff?.Roles.Contains(OversightRouter.OversightRole, StringComparer.Ordinal) == true
+                || detection.Value.Routing.ExternalReviewers.Contains(caller.Id, StringComparer.Ordinal));
+    }
+
+    public ValueTask<bool> MaySeeAsync(LedgerViewer viewer, long index, byte[] entry, CancellationToken cancellation) =>
+        LedgerEntryAccess.MaySeeAsync(viewer, entry, state.Current.Directory, time.GetUtcNow(), async alertId =>
+        {
+            // An alert entry just appended may not be projected yet: wait for it (as a triage
+            // does), and refuse rather than guess if it still is not.
+            var alert = await store.AlertAsync(alertId, cancellation);
+            if (alert is null && await worker.WaitForProjectionAsync(index, ProjectionWait, cancellation))
+            {
+                alert = await store.AlertAsync(alertId, cancellation);
+            }
+            if (alert is null)
+            {
+                return false;
+            }
+            var (_, world) = await worlds.ActiveAsync(cancellation);
+            return new OversightRouter(world).IsIndependentOf(viewer.Id, alert.Readers);
+        });
+
+    private static readonly TimeSpan ProjectionWait = TimeSpan.FromSeconds(2);
+}
