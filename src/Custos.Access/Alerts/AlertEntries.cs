@@ -56,6 +56,9 @@ public sealed record AlertEntry
     /// <summary>For <see cref="Merged"/>: the alert that now holds this one's evidence.</summary>
     public string? MergedInto { get; init; }
 
+    /// <inheritdoc cref="EntrySalt"/>
+    public string? Nonce { get; init; } = EntrySalt.New();
+
     public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, FormatJson.Options);
 }
 
@@ -94,5 +97,20 @@ public sealed record TriageEntry
 
     public required DateTimeOffset Time { get; init; }
 
+    /// <inheritdoc cref="EntrySalt"/>
+    public string? Nonce { get; init; } = EntrySalt.New();
+
     public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, FormatJson.Options);
+}
+
+/// <summary>
+/// 128 random bits (hex) in every alert and triage entry. Leaf hashes are public (invariant 10),
+/// and a hash hides an entry only from someone who cannot guess it whole: without this, a
+/// suspect who knows their own reads, the detectors and the time to the second could confirm a
+/// guessed alert entry against the public hashes and so learn that an alert names them.
+/// Entries ledgered before it have none.
+/// </summary>
+internal static class EntrySalt
+{
+    public static string New() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -87,6 +87,24 @@ public sealed class LedgerEntryAccessTests
         (await MaySee(Viewer("staff:mason"), Alert, standsOutside: _ => true)).ShouldBeFalse("only auditors and oversight read alerts at all");
     }
 
+    [Fact]
+    public void Alert_and_triage_entries_carry_128_random_bits_so_their_public_leaf_hash_cannot_be_confirmed_by_a_guess()
+    {
+        // Everything a suspect could know or guess about an alert on them, twice.
+        AlertEntry Guess() => new()
+        {
+            Alert = "alr-1", Change = AlertEntry.Raised, Time = Now, Detector = "protected-subject", Severity = Severity.High,
+            Readers = ["staff:mason"], Subjects = ["user:10042"], Evidence = [7], Reason = "r", Queue = "dept:oversight",
+        };
+        var (first, second) = (Guess(), Guess());
+        first.Nonce.ShouldNotBeNull().Length.ShouldBe(32);
+        first.Nonce.ShouldNotBe(second.Nonce);
+        first.Serialize().ShouldNotBe(second.Serialize());
+        var triage = new TriageEntry { Alert = "alr-1", Outcome = TriageEntry.Confirmed, By = "staff:olu", Time = Now };
+        triage.Nonce.ShouldNotBeNull().Length.ShouldBe(32);
+        triage.Serialize().ShouldNotBe((triage with { Nonce = null }).Serialize());
+    }
+
     [Theory]
     [InlineData("service:auditor", true)]
     [InlineData("service:auditor-kpmg", true)]

@@ -114,6 +114,11 @@ public sealed class LedgerConfidentialityTests
         // Nor does a suspect's own access report (of his account as a platform user) mention it.
         var (_, report) = await GetAsync(app, "user:90005", "/v1/subjects/user:90005/access-report");
         report.ToString().ShouldNotContain(id);
+
+        // An officer under a standing revocation holds no power, here as anywhere (invariant 9).
+        var (revoked, revocation) = await incident.PostAsync("/v1/revocations", "staff:greta", "IE", new { staff = "staff:olu", reason = "on leave pending review" });
+        revoked.ShouldBe(201, revocation.ToString());
+        (await EntryAsync(incident, "staff:olu", raised)).Status.ShouldBe(HttpStatusCode.Forbidden);
     }
 
     [Fact]
