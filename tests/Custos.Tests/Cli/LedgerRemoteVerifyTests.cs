@@ -115,14 +115,7 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
 
         // The operator changes an entry's bytes and keeps its leaf hash: the tree still checks out
         // from the hashes alone, but the body the server now serves is not what it hashed.
-        await using (var connection = new SqliteConnection($"Data Source={store};Pooling=False"))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"UPDATE ledger_entries SET entry = $e WHERE idx = {LoadedAtStart + 7}";
-            command.Parameters.AddWithValue("$e", """{"decision":999}"""u8.ToArray());
-            (await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).ShouldBe(1);
-        }
+        await RewriteAsync(store, LoadedAtStart + 7, "UPDATE ledger_entries SET entry = $value WHERE idx = $index", """{"decision":999}"""u8.ToArray());
         (await LedgerCli.RunAsync(verify)).ExitCode.ShouldBe(0, "without a token only the hashes are checked, and they hold");
         var tampered = await LedgerCli.RunAsync([.. verify, "--token", auditor]);
         tampered.ExitCode.ShouldBe(1);
@@ -141,16 +134,22 @@ public sealed class LedgerRemoteVerifyTests : IDisposable
         string[] verify = ["verify", "--server", server.BaseAddress.ToString(), "--key", signer.VerifierKey, "--state", _temp.Combine("state")];
         (await LedgerCli.RunAsync(verify)).ExitCode.ShouldBe(0);
 
-        await using (var connection = new SqliteConnection($"Data Source={store};Pooling=False"))
-        {
-            await connection.OpenAsync(TestContext.Current.CancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"UPDATE ledger_entries SET leaf_hash = zeroblob(32) WHERE idx = {LoadedAtStart + 3}";
-            (await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).ShouldBe(1);
-        }
+        await RewriteAsync(store, LoadedAtStart + 3, "UPDATE ledger_entries SET leaf_hash = $value WHERE idx = $index", new byte[32]);
         var changed = await LedgerCli.RunAsync(verify);
         changed.ExitCode.ShouldBe(1);
         changed.ErrorLines.ShouldHaveSingleItem().ShouldContain("does not have the signed checkpoint's root");
+    }
+
+    /// <summary>What an operator with the database file can do behind the server's back: change one entry's row.</summary>
+    private static async Task RewriteAsync(string store, long index, string update, byte[] value)
+    {
+        await using var connection = new SqliteConnection($"Data Source={store};Pooling=False");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = update;
+        command.Parameters.AddWithValue("$value", value);
+        command.Parameters.AddWithValue("$index", index);
+        (await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken)).ShouldBe(1);
     }
 
     /// <summary>A server ledgers the world and the policy set it loads before anything else.</summary>
