@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Custos.Access;
 using Custos.Access.Disclosure;
 using Custos.Ledger.Checkpoints;
@@ -10,6 +11,7 @@ using Custos.Ledger.Tree;
 using Custos.Tests.Access;
 using Custos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static Custos.Tests.Detection.Oversight;
 
 namespace Custos.Tests.Server;
@@ -142,6 +144,36 @@ public sealed class LedgerConfidentialityTests
         (await EntryAsync(incident, "service:idp", 0)).Status.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task A_staff_ledger_auditor_reads_every_entry_while_active_and_unrevoked_but_never_an_alert_about_their_chain()
+    {
+        using var temp = new TempDirectory();
+        var world = WorldWith(temp, w =>
+        {
+            foreach (var (id, roles) in new[] { ("staff:nadia", new[] { "privacy-officer", "ledger-auditor" }), ("staff:lin", new[] { "auditor", "manager", "ledger-auditor" }), ("staff:omar", new[] { "support-agent", "ledger-auditor" }) })
+            {
+                w["staff"]!.AsArray().Single(s => (string?)s!["id"] == id)!["roles"] = new JsonArray([.. roles.Select(r => JsonValue.Create(r))]);
+            }
+        });
+        var clock = new FakeTimeProvider(IncidentApp.IncidentTime);
+        var incident = new IncidentApp.Wrapper(new CustosApp(world: world, time: clock), clock);
+        using var app = incident.App;
+        var evidence = await DecideAsync(app, AuditorReads[0]);
+        await EventuallyAsync(async () => (await AlertsAsync(app, "staff:olu")).Count > 0, "an alert for oversight");
+        var id = (await AlertsAsync(app, "staff:olu"))[0].GetProperty("id").GetString()!;
+        var raised = (await GetAsync(app, "staff:olu", $"/v1/alerts/{id}")).Body.GetProperty("proofs").GetProperty("alert_entries")[0].GetProperty("ledger_index").GetInt64();
+
+        (await EntryAsync(incident, "staff:nadia", evidence)).Status.ShouldBe(HttpStatusCode.OK);
+        (await EntryAsync(incident, "staff:nadia", raised)).Status.ShouldBe(HttpStatusCode.OK);
+        (await EntryAsync(incident, "staff:lin", evidence)).Status.ShouldBe(HttpStatusCode.OK);
+        (await EntryAsync(incident, "staff:lin", raised)).Status.ShouldBe(HttpStatusCode.Forbidden, "the suspect's manager, ledger auditor or not");
+        (await EntryAsync(incident, "staff:omar", evidence)).Status.ShouldBe(HttpStatusCode.Forbidden, "an inactive auditor holds no power");
+
+        var (revoked, revocation) = await incident.PostAsync("/v1/revocations", "staff:greta", "IE", new { staff = "staff:nadia", reason = "audit engagement ended" });
+        revoked.ShouldBe(201, revocation.ToString());
+        (await EntryAsync(incident, "staff:nadia", evidence)).Status.ShouldBe(HttpStatusCode.Forbidden, "nor a revoked one");
+    }
+
     private static async Task<long> ReadAsync(IncidentApp incident, string reader, string location, string subject, string purpose, string @case)
     {
         var (status, body) = await incident.PostAsync("/v1/decisions", reader, location, new { subject, categories = new[] { "profile.basic" }, purpose, @case });
@@ -149,7 +181,7 @@ public sealed class LedgerConfidentialityTests
         return body.GetProperty("ledger_index").GetInt64();
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> EntryAsync(IncidentApp incident, string identity, long index)
+    private static async Task<(HttpStatusCode Status, string Body)> EntryAsync(IIncident incident, string identity, long index)
     {
         using var client = incident.App.ClientAs(identity, "US");
         using var response = await client.GetAsync(new Uri($"/v1/ledger/entries/{index}", UriKind.Relative), Cancel);
