@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,8 +9,8 @@ namespace Custos.Server;
 
 /// <summary>
 /// Liveness (<c>/healthz</c>: the process answers) and readiness (<c>/readyz</c>: every store
-/// answers). A load balancer sends traffic only to a ready node; an orchestrator restarts a
-/// node that is not alive.
+/// answers, and detection keeps up). A load balancer sends traffic only to a ready node; an
+/// orchestrator restarts a node that is not alive.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -23,7 +24,7 @@ internal static class HealthEndpoints
 
         group.MapGet("/readyz", ReadinessAsync)
             .WithName("Readiness")
-            .WithSummary("Every store of the node answers; 503 problem+json naming the failing ones otherwise.")
+            .WithSummary("Every store of the node answers and detection keeps up; 503 problem+json naming the failing checks otherwise.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return endpoints;
@@ -37,7 +38,8 @@ internal static class HealthEndpoints
             .Select(entry => new ReadinessCheck(
                 entry.Key,
                 entry.Value.Status == HealthStatus.Healthy ? "ready" : "failing",
-                entry.Value.Description))
+                entry.Value.Description,
+                entry.Value.Data.Count > 0 ? entry.Value.Data : null))
             .ToList();
 
         if (report.Status == HealthStatus.Healthy)
@@ -57,5 +59,14 @@ internal static class HealthEndpoints
 
     internal sealed record Readiness(string Status, IReadOnlyList<ReadinessCheck> Checks);
 
-    internal sealed record ReadinessCheck(string Name, string Status, string? Detail);
+    /// <summary>One check of <c>/readyz</c>.</summary>
+    /// <param name="Name">The check: <c>store</c>, <c>ledger</c>, <c>access</c>, <c>detection</c>.</param>
+    /// <param name="Status"><c>ready</c> or <c>failing</c>.</param>
+    /// <param name="Detail">What it found, in a sentence.</param>
+    /// <param name="Data">What the check measured (detection: its state, position and lag), when it says more than its detail.</param>
+    internal sealed record ReadinessCheck(
+        string Name,
+        string Status,
+        string? Detail,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, object>? Data = null);
 }

@@ -12,6 +12,7 @@ internal static class DetectionServices
         services.AddOptions<LiveDetectionOptions>()
             .Bind(configuration.GetSection(LiveDetectionOptions.Section))
             .Validate(o => o.QueueCapacity > 0, "Detection:QueueCapacity must be positive.")
+            .Validate(o => o.MaxLag > TimeSpan.Zero, "Detection:MaxLag must be positive (for example 00:05:00).")
             .Validate(o => o.Rebuild.Window >= TimeSpan.Zero && o.Rebuild.MaxEntries >= 0, "Detection:Rebuild:Window and Detection:Rebuild:MaxEntries must not be negative.")
             .Validate(o => o.Webhooks.All(w => w.Url is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)),
                 "Detection:Webhooks:N:Url must be an absolute http:// or https:// URL.")
@@ -33,6 +34,7 @@ internal static class DetectionServices
         services.AddSingleton<WorldIndexes>();
         services.AddSingleton<DetectionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<DetectionWorker>());
+        services.AddHealthChecks().AddCheck<DetectionHealthCheck>("detection");
         services.AddHttpClient(WebhookSink.ClientName);
         services.AddHostedService<WebhookSink>();
         return services;

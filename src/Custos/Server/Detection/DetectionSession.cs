@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Custos.Access;
 using Custos.Access.Alerts;
 using Custos.Access.Decisions;
@@ -117,7 +116,7 @@ internal sealed class DetectionSession
     public async Task RunAsync(CancellationToken cancellation)
     {
         await RecoverAsync(cancellation);
-        _worker.ReportLive(true);
+        _worker.ReportLive();
         await FollowAsync(cancellation);
     }
 
@@ -165,6 +164,7 @@ internal sealed class DetectionSession
         _liveFrom = _projectFrom > 0 ? _projectFrom : end;
         _replayFrom = await ReplayStartAsync(_liveFrom, cancellation);
         _worker.ReportProjected(_projectFrom);
+        _worker.ReportCatchingUp(_liveFrom);
 
         var (activeSha, activeWorld) = await _worlds.ActiveAsync(cancellation);
         _engine = new DetectionEngine(activeWorld, _changes.Add, _thresholds);
@@ -494,6 +494,7 @@ internal sealed class DetectionSession
         }
         // Every alert entry below _next has been folded and written.
         _worker.ReportProjected(_next);
+        _worker.ReportExamined(_next);
     }
 
     private async Task WaitAsync(CancellationToken cancellation)
@@ -549,7 +550,7 @@ internal sealed class DetectionSession
         while (low < high)
         {
             var middle = low + ((high - low) / 2);
-            var at = await TimeNearAsync(middle, high, cancellation);
+            var at = await LedgerItem.TimeNearAsync(Log.Store, middle, high, cancellation);
             if (at is null || at < cutoff)
             {
                 low = middle + 1;
@@ -560,45 +561,5 @@ internal sealed class DetectionSession
             }
         }
         return low;
-    }
-
-    /// <summary>The time of the first entry from <paramref name="index"/> that has one (a few entries at most).</summary>
-    private async Task<DateTimeOffset?> TimeNearAsync(long index, long end, CancellationToken cancellation)
-    {
-        await foreach (var leaf in Log.Store.ReadLeavesAsync(index, Math.Min(end, index + 16), cancellation))
-        {
-            if (TimeOf(leaf.Entry) is { } time)
-            {
-                return time;
-            }
-        }
-        return null;
-    }
-
-    private static DateTimeOffset? TimeOf(byte[] entry)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(entry);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isTime = reader.ValueTextEquals("time"u8);
-                reader.Read();
-                if (isTime)
-                {
-                    return reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time) ? time : null;
-                }
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Not an object Custos wrote: no time.
-        }
-        return null;
     }
 }

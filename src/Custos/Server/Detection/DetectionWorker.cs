@@ -36,13 +36,16 @@ public sealed class DetectionWorker(
 
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _projected;
-    private volatile bool _live;
+    private volatile DetectionStatus _status = new(DetectionState.Starting, null, time.GetUtcNow(), null);
 
     /// <summary>Every alert entry below this ledger index is in the store's projection.</summary>
     public long ProjectedThrough => Interlocked.Read(ref _projected);
 
     /// <summary>Whether the engine has caught up with the ledger and sees decisions as they come.</summary>
-    public bool IsLive => _live;
+    public bool IsLive => _status.State == DetectionState.Running;
+
+    /// <summary>What detection is doing and how far it has examined the ledger: <c>/readyz</c>'s <c>detection</c> check.</summary>
+    public DetectionStatus Status => _status;
 
     /// <summary>Completes the next time the projection moves forward.</summary>
     public Task Progress => Volatile.Read(ref _progress).Task;
@@ -91,7 +94,28 @@ public sealed class DetectionWorker(
         Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
-    internal void ReportLive(bool live) => _live = live;
+    /// <summary>A session starts: it has not yet read where detection stopped.</summary>
+    internal void ReportStarting() => _status = new(DetectionState.Starting, null, time.GetUtcNow(), null);
+
+    /// <summary>
+    /// The session rebuilds its windows and examines what it has not yet; every entry below
+    /// <paramref name="examinedBefore"/> has been examined (by this session or an earlier one).
+    /// </summary>
+    internal void ReportCatchingUp(long examinedBefore) => _status = _status with { State = DetectionState.CatchingUp, ExaminedBefore = examinedBefore };
+
+    internal void ReportLive() => _status = _status with { State = DetectionState.Running };
+
+    /// <summary>Every entry below <paramref name="examinedBefore"/> has been examined and its alerts ledgered.</summary>
+    internal void ReportExamined(long examinedBefore)
+    {
+        var status = _status;
+        if (status.ExaminedBefore is not { } before || examinedBefore > before)
+        {
+            _status = status with { ExaminedBefore = examinedBefore };
+        }
+    }
+
+    private void ReportFailed(string reason) => _status = _status with { State = DetectionState.Failed, Failure = reason, Since = time.GetUtcNow() };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -103,6 +127,7 @@ public sealed class DetectionWorker(
         var pause = FirstPause;
         while (!stoppingToken.IsCancellationRequested)
         {
+            ReportStarting();
             var session = new DetectionSession(this, feed, ledger, appender, store, state, worlds, thresholds, options.Value, time, logger);
             var started = Stopwatch.GetTimestamp();
             try
@@ -117,14 +142,15 @@ public sealed class DetectionWorker(
             catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException or AccessNotReadyException or LedgerAppendException)
             {
                 logger.LogWarning("Detection paused, resuming from the ledger in {Pause}: {Reason}", pause, e.Message);
+                ReportFailed(e.Message);
             }
 #pragma warning disable CA1031 // Crash-only: whatever broke the session, the next one is rebuilt from what is durable.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 logger.LogError(e, "Detection failed; resuming from the ledger in {Pause}", pause);
+                ReportFailed(e.Message);
             }
-            ReportLive(false);
             pause = Stopwatch.GetElapsedTime(started) > LongestPause ? FirstPause : TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
             try
             {
@@ -137,3 +163,28 @@ public sealed class DetectionWorker(
         }
     }
 }
+
+/// <summary>What detection on this node is doing.</summary>
+public enum DetectionState
+{
+    /// <summary>A session is opening the ledger and the store, not yet knowing where detection stopped.</summary>
+    Starting,
+
+    /// <summary>Rebuilding the detectors' windows and examining what was ledgered since detection stopped.</summary>
+    CatchingUp,
+
+    /// <summary>Caught up: decisions are examined as they are ledgered.</summary>
+    Running,
+
+    /// <summary>The last session failed; the next is rebuilt from the ledger after a pause.</summary>
+    Failed,
+}
+
+/// <summary>
+/// Detection's state, since when, and how far it has examined the ledger.
+/// </summary>
+/// <param name="State">What it is doing.</param>
+/// <param name="ExaminedBefore">Every ledger entry below this index has been examined; null until the session has read its position.</param>
+/// <param name="Since">When the current session started, or when it failed.</param>
+/// <param name="Failure">Why the last session failed.</param>
+public sealed record DetectionStatus(DetectionState State, long? ExaminedBefore, DateTimeOffset Since, string? Failure);

@@ -4,6 +4,7 @@ using Custos.Access.Alerts;
 using Custos.Access.Decisions;
 using Custos.Access.Workflow;
 using Custos.Formats;
+using Custos.Ledger.Storage;
 
 namespace Custos.Server.Detection;
 
@@ -93,6 +94,50 @@ internal abstract record LedgerItem
                 return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
             reader.Skip();
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The <c>time</c> of the first entry from <paramref name="index"/> (before <paramref name="end"/>)
+    /// that has one, looking at a few entries at most: every entry Custos writes has a time, but
+    /// a foreign one may not.
+    /// </summary>
+    internal static async Task<DateTimeOffset?> TimeNearAsync(ILedgerStore store, long index, long end, CancellationToken cancellation)
+    {
+        await foreach (var leaf in store.ReadLeavesAsync(index, Math.Min(end, index + 16), cancellation))
+        {
+            if (TimeOf(leaf.Entry) is { } time)
+            {
+                return time;
+            }
+        }
+        return null;
+    }
+
+    private static DateTimeOffset? TimeOf(byte[] entry)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(entry);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isTime = reader.ValueTextEquals("time"u8);
+                reader.Read();
+                if (isTime)
+                {
+                    return reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time) ? time : null;
+                }
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an object Custos wrote: no time.
         }
         return null;
     }

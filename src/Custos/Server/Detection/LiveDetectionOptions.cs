@@ -22,6 +22,12 @@ public sealed class LiveDetectionOptions
     /// <summary>Decisions waiting for the detectors; beyond it they are read back from the ledger instead, never lost and never waited for.</summary>
     public int QueueCapacity { get; set; } = 16_384;
 
+    /// <summary>
+    /// How long the oldest ledger entry detection has not examined may wait before the node
+    /// reports not ready (<c>/readyz</c>).
+    /// </summary>
+    public TimeSpan MaxLag { get; set; } = TimeSpan.FromMinutes(5);
+
     public RebuildOptions Rebuild { get; set; } = new();
 
     public RoutingOptions Routing { get; set; } = new();
