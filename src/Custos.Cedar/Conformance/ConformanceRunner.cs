@@ -1,3 +1,5 @@
+using Custos.Cedar.Validation;
+
 namespace Custos.Cedar.Conformance;
 
 /// <summary>A request whose answer differed from Cedar's.</summary>
@@ -23,15 +25,30 @@ public sealed class ConformanceReport
 
     public double PassRate => Total == 0 ? 0 : (double)Passed / Total;
 
+    private readonly List<ConformanceFailure> _validationDifferences = [];
+
+    /// <summary>Test files where the validator's verdicts (on the policies and on each request) equal Cedar's.</summary>
+    public int ValidationAgree { get; internal set; }
+
+    public int ValidationDiffer => _validationDifferences.Count;
+
+    /// <summary>Test files where a validator verdict differs from Cedar's, with what differed.</summary>
+    public IReadOnlyList<ConformanceFailure> ValidationDifferences => _validationDifferences;
+
+    public double ValidationAgreementRate => ValidationAgree + ValidationDiffer == 0 ? 0 : (double)ValidationAgree / (ValidationAgree + ValidationDiffer);
+
     internal void Fail(ConformanceFailure failure) => _failures.Add(failure);
+
+    internal void Differ(ConformanceFailure difference) => _validationDifferences.Add(difference);
 }
 
 /// <summary>
 /// Runs Cedar integration tests: every JSON file under a directory that names
 /// <c>policies</c> and <c>requests</c> (entity files and other JSON are skipped). A request
 /// passes when the decision, the set of determining policies and the set of erroring policies
-/// all equal Cedar's. <c>shouldValidate</c> and <c>validateRequest</c> concern schema validation,
-/// which this library does not do, and are ignored.
+/// all equal Cedar's. Separately, per test file with a schema, the validator's verdicts are
+/// compared with Cedar's: whether the policies validate in strict mode (<c>shouldValidate</c>)
+/// and whether each request validates (<c>validateRequest</c>); a file agrees when all do.
 /// </summary>
 public static class ConformanceRunner
 {
@@ -56,6 +73,14 @@ public static class ConformanceRunner
         foreach (var test in tests)
         {
             report.Files++;
+            if (CheckValidation(test) is { } difference)
+            {
+                report.Differ(difference);
+            }
+            else if (test.ShouldValidate is not null && (test.Schema is not null || test.LoadError is not null))
+            {
+                report.ValidationAgree++;
+            }
             foreach (var request in test.Requests)
             {
                 if (Check(test, request) is { } failure)
@@ -90,6 +115,41 @@ public static class ConformanceRunner
         var got = Describe(response.Decision, response.Reasons, errors)
             + (response.Errors.Count > 0 ? $" ({string.Join("; ", response.Errors)})" : "");
         return new ConformanceFailure(test.File, request.Description, expected, got);
+    }
+
+    /// <summary>
+    /// Validates a test's policies and requests against its schema; null when every verdict equals
+    /// Cedar's or the test gives none (no schema or no <c>shouldValidate</c>: not counted), else what differed.
+    /// </summary>
+    public static ConformanceFailure? CheckValidation(ConformanceTest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (test.ShouldValidate is not { } expected || (test.Schema is null && test.LoadError is null))
+        {
+            return null;
+        }
+        string Verdict(bool valid) => valid ? "valid" : "invalid";
+        if (test.Schema is null || test.Policies is null)
+        {
+            return new ConformanceFailure(test.File, "validation", Verdict(expected), $"error: {test.LoadError ?? "no schema"}");
+        }
+        var validator = new Validator(test.Schema);
+        var errors = validator.Validate(test.Policies);
+        if (errors.Count == 0 != expected)
+        {
+            return new ConformanceFailure(test.File, "validation", Verdict(expected),
+                errors.Count == 0 ? "valid" : $"invalid ({string.Join("; ", errors)})");
+        }
+        foreach (var request in test.Requests)
+        {
+            if (request.ShouldValidate is { } expectedRequest && request.Request is not null
+                && validator.ValidateRequest(request.Request) is var requestErrors && requestErrors.Count == 0 != expectedRequest)
+            {
+                return new ConformanceFailure(test.File, $"{request.Description} (request validation)", Verdict(expectedRequest),
+                    requestErrors.Count == 0 ? "valid" : $"invalid ({string.Join("; ", requestErrors)})");
+            }
+        }
+        return null;
     }
 
     private static string Describe(Decision decision, IEnumerable<string> reasons, IEnumerable<string> errors) =>

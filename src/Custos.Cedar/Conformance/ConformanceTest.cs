@@ -11,7 +11,11 @@ public sealed record ConformanceRequest(
     string? RequestError,
     Decision ExpectedDecision,
     IReadOnlySet<string> ExpectedReasons,
-    IReadOnlySet<string> ExpectedErrors);
+    IReadOnlySet<string> ExpectedErrors)
+{
+    /// <summary>Whether Cedar's validator accepts the request against the schema (<c>validateRequest</c>), when the test says.</summary>
+    public bool? ShouldValidate { get; init; }
+}
 
 /// <summary>
 /// An integration test of the Cedar project (cedar-policy/cedar-integration-tests), loaded:
@@ -28,6 +32,16 @@ public sealed class ConformanceTest
         LoadError = loadError;
         Requests = requests;
     }
+
+    /// <summary>The test's schema, when it names one that could be read.</summary>
+    public CedarSchema? Schema { get; private init; }
+
+    /// <summary>Whether the policies validate against the schema in strict mode (<c>shouldValidate</c>), when the test says.</summary>
+    public bool? ShouldValidate { get; private init; }
+
+    /// <summary>The same test with another expected validation verdict (to see a difference reported).</summary>
+    public ConformanceTest WithShouldValidate(bool expected) =>
+        new(File, Policies, Entities, LoadError, Requests) { Schema = Schema, ShouldValidate = expected };
 
     /// <summary>The test file, relative to the directory that was searched.</summary>
     public string File { get; }
@@ -82,7 +96,11 @@ public sealed class ConformanceTest
                 requests.Add(LoadRequest(item, schema, index++));
             }
         }
-        return new ConformanceTest(name, policies, entities, loadError, requests);
+        return new ConformanceTest(name, policies, entities, loadError, requests)
+        {
+            Schema = schema,
+            ShouldValidate = Flag(test, "shouldValidate"),
+        };
     }
 
     /// <summary>Whether a JSON file is an integration test (rather than entities or another document).</summary>
@@ -123,8 +141,14 @@ public sealed class ConformanceTest
         {
             error = e.Message;
         }
-        return new ConformanceRequest(description, request, error, decision, Ids(item, "reason"), Ids(item, "errors"));
+        return new ConformanceRequest(description, request, error, decision, Ids(item, "reason"), Ids(item, "errors"))
+        {
+            ShouldValidate = Flag(item, "validateRequest"),
+        };
     }
+
+    private static bool? Flag(JsonElement item, string property) =>
+        item.TryGetProperty(property, out var flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False ? flag.GetBoolean() : null;
 
     private static HashSet<string> Ids(JsonElement item, string property)
     {

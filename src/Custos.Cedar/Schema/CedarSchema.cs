@@ -7,8 +7,9 @@ namespace Custos.Cedar.Schema;
 /// is read: the attribute and tag types of entity types, the context type of each action, and
 /// the action hierarchy. With them, entity and context JSON may omit the <c>__entity</c> and
 /// <c>__extn</c> escapes (<c>"owner": {"type": "User", "id": "alice"}</c>,
-/// <c>"ip": "10.0.0.1"</c>) exactly as Cedar's schema-based parsing allows. Validation of
-/// policies against the schema is not done here.
+/// <c>"ip": "10.0.0.1"</c>) exactly as Cedar's schema-based parsing allows. The declarations
+/// (<see cref="EntityTypes"/>, <see cref="ActionDeclarations"/>) are what the validator checks
+/// policies against.
 /// </summary>
 public sealed class CedarSchema
 {
@@ -18,16 +19,22 @@ public sealed class CedarSchema
     private readonly Dictionary<EntityUid, IReadOnlyList<EntityUid>> _actions;
 
     internal CedarSchema(
-        Dictionary<EntityType, RecordSchemaType> attributes,
-        Dictionary<EntityType, SchemaType> tags,
-        Dictionary<EntityUid, SchemaType> contexts,
-        Dictionary<EntityUid, IReadOnlyList<EntityUid>> actions)
+        Dictionary<EntityType, EntityTypeDeclaration> entityTypes,
+        Dictionary<EntityUid, ActionDeclaration> actions)
     {
-        _attributes = attributes;
-        _tags = tags;
-        _contexts = contexts;
-        _actions = actions;
+        EntityTypes = entityTypes;
+        ActionDeclarations = actions;
+        _attributes = entityTypes.Values.Where(e => e.Attributes is not null).ToDictionary(e => e.Type, e => e.Attributes!);
+        _tags = entityTypes.Values.Where(e => e.Tags is not null).ToDictionary(e => e.Type, e => e.Tags!);
+        _contexts = actions.Values.Where(a => a.Context is not null).ToDictionary(a => a.Uid, a => a.Context!);
+        _actions = actions.Values.ToDictionary(a => a.Uid, a => a.Parents);
     }
+
+    /// <summary>Every declared entity type (actions are not entity types here).</summary>
+    public IReadOnlyDictionary<EntityType, EntityTypeDeclaration> EntityTypes { get; }
+
+    /// <summary>Every declared action.</summary>
+    public IReadOnlyDictionary<EntityUid, ActionDeclaration> ActionDeclarations { get; }
 
     /// <summary>Parses a schema in the human-readable syntax, or in the JSON syntax when the text is a JSON object.</summary>
     public static CedarSchema Parse(string text)
@@ -59,8 +66,8 @@ internal sealed class SchemaParser
 
     // Raw declarations, resolved after the whole text is read (a name may be used before it is declared).
     private readonly Dictionary<string, (string Namespace, RawType Type)> _commonTypes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Namespace, RawType? Attributes, RawType? Tags)> _entityTypes = new(StringComparer.Ordinal);
-    private readonly List<(string Namespace, string Name, List<(string? Path, string Id)> Parents, RawType? Context)> _actions = [];
+    private readonly Dictionary<string, RawEntityType> _entityTypes = new(StringComparer.Ordinal);
+    private readonly List<RawAction> _actions = [];
 
     private SchemaParser(string text)
     {
@@ -106,7 +113,9 @@ internal sealed class SchemaParser
                 {
                     var shape = entity.Value.TryGetProperty("shape", out var s) ? JsonType(s) : null;
                     var tags = entity.Value.TryGetProperty("tags", out var t) ? JsonType(t) : null;
-                    _entityTypes[Qualify(name, entity.Name)] = (name, shape, tags);
+                    var enumIds = entity.Value.TryGetProperty("enum", out var e) ? JsonStrings(e) : null;
+                    var memberOf = entity.Value.TryGetProperty("memberOfTypes", out var m) ? JsonStrings(m) : [];
+                    _entityTypes[Qualify(name, entity.Name)] = new RawEntityType(name, shape, tags, memberOf, enumIds);
                 }
             }
             if (ns.Value.TryGetProperty("actions", out var actions))
@@ -123,12 +132,17 @@ internal sealed class SchemaParser
                         }
                     }
                     RawType? context = null;
-                    if (action.Value.TryGetProperty("appliesTo", out var appliesTo) && appliesTo.ValueKind == System.Text.Json.JsonValueKind.Object
-                        && appliesTo.TryGetProperty("context", out var contextElement))
+                    List<string> principals = [], resources = [];
+                    if (action.Value.TryGetProperty("appliesTo", out var appliesTo) && appliesTo.ValueKind == System.Text.Json.JsonValueKind.Object)
                     {
-                        context = JsonType(contextElement);
+                        if (appliesTo.TryGetProperty("context", out var contextElement))
+                        {
+                            context = JsonType(contextElement);
+                        }
+                        principals = appliesTo.TryGetProperty("principalTypes", out var p) ? JsonStrings(p) : [];
+                        resources = appliesTo.TryGetProperty("resourceTypes", out var r) ? JsonStrings(r) : [];
                     }
-                    _actions.Add((name, action.Name, parents, context));
+                    _actions.Add(new RawAction(name, action.Name, parents, context, principals, resources));
                 }
             }
         }
@@ -159,6 +173,13 @@ internal sealed class SchemaParser
                 return new RawName(type);
         }
     }
+
+    private static List<string> JsonStrings(System.Text.Json.JsonElement array) =>
+        array.EnumerateArray().Select(item => item.GetString()!).ToList();
+
+    private sealed record RawEntityType(string Namespace, RawType? Attributes, RawType? Tags, List<string> MemberOf, List<string>? EnumIds);
+
+    private sealed record RawAction(string Namespace, string Name, List<(string? Path, string Id)> Parents, RawType? Context, List<string> Principals, List<string> Resources);
 
     private abstract record RawType;
 
@@ -266,13 +287,16 @@ internal sealed class SchemaParser
                 names.Add(Expect(TokenKind.Identifier, "an entity type name").Text);
             }
             RawType? attributes = null, tags = null;
+            List<string>? enumIds = null;
+            List<string> memberOf = [];
             if (IsKeyword("enum"))
             {
                 _index++;
                 Expect(TokenKind.LeftBracket, "`[`");
+                enumIds = [];
                 do
                 {
-                    Expect(TokenKind.String, "an entity id");
+                    enumIds.Add(Parser.Unescape(Expect(TokenKind.String, "an entity id")));
                 }
                 while (Accept(TokenKind.Comma));
                 Expect(TokenKind.RightBracket, "`]`");
@@ -282,7 +306,7 @@ internal sealed class SchemaParser
                 if (IsKeyword("in"))
                 {
                     _index++;
-                    ParseTypeList();
+                    memberOf = ParseTypeList();
                 }
                 Accept(TokenKind.Assign);
                 if (Current.Kind == TokenKind.LeftBrace)
@@ -298,7 +322,7 @@ internal sealed class SchemaParser
             Expect(TokenKind.Semicolon, "`;`");
             foreach (var name in names)
             {
-                _entityTypes[Qualify(ns, name)] = (ns, attributes, tags);
+                _entityTypes[Qualify(ns, name)] = new RawEntityType(ns, attributes, tags, memberOf, enumIds);
             }
         }
         else if (IsKeyword("action"))
@@ -331,6 +355,7 @@ internal sealed class SchemaParser
                 }
             }
             RawType? context = null;
+            List<string> principals = [], resources = [];
             if (IsKeyword("appliesTo"))
             {
                 _index++;
@@ -343,9 +368,13 @@ internal sealed class SchemaParser
                     {
                         context = ParseType();
                     }
+                    else if (key == "principal")
+                    {
+                        principals = ParseTypeList();
+                    }
                     else
                     {
-                        ParseTypeList();
+                        resources = ParseTypeList();
                     }
                     if (!Accept(TokenKind.Comma))
                     {
@@ -362,7 +391,7 @@ internal sealed class SchemaParser
             Expect(TokenKind.Semicolon, "`;`");
             foreach (var name in names)
             {
-                _actions.Add((ns, name, parents, context));
+                _actions.Add(new RawAction(ns, name, parents, context, principals, resources));
             }
         }
         else if (IsKeyword("type"))
@@ -399,15 +428,16 @@ internal sealed class SchemaParser
         return (null, path);
     }
 
-    private void ParseTypeList()
+    private List<string> ParseTypeList()
     {
+        var names = new List<string>();
         if (Accept(TokenKind.LeftBracket))
         {
             if (Current.Kind != TokenKind.RightBracket)
             {
                 do
                 {
-                    ParsePath();
+                    names.Add(ParsePath());
                 }
                 while (Accept(TokenKind.Comma));
             }
@@ -415,8 +445,9 @@ internal sealed class SchemaParser
         }
         else
         {
-            ParsePath();
+            names.Add(ParsePath());
         }
+        return names;
     }
 
     private RawType ParseType()
@@ -451,33 +482,29 @@ internal sealed class SchemaParser
 
     private CedarSchema Resolve()
     {
-        var attributes = new Dictionary<EntityType, RecordSchemaType>();
-        var tags = new Dictionary<EntityType, SchemaType>();
-        foreach (var (name, (ns, attrs, tagType)) in _entityTypes)
+        var entityTypes = new Dictionary<EntityType, EntityTypeDeclaration>();
+        foreach (var (name, raw) in _entityTypes)
         {
             var type = EntityType.Of(name);
-            if (attrs is not null && ResolveType(attrs, ns, 0) is RecordSchemaType record)
-            {
-                attributes[type] = record;
-            }
-            if (tagType is not null)
-            {
-                tags[type] = ResolveType(tagType, ns, 0);
-            }
+            var attributes = raw.Attributes is null ? null : ResolveType(raw.Attributes, raw.Namespace, 0) as RecordSchemaType;
+            var tags = raw.Tags is null ? null : ResolveType(raw.Tags, raw.Namespace, 0);
+            entityTypes[type] = new EntityTypeDeclaration(type, attributes, tags, ResolveEntityTypes(raw.MemberOf, raw.Namespace), raw.EnumIds);
         }
-        var contexts = new Dictionary<EntityUid, SchemaType>();
-        var actions = new Dictionary<EntityUid, IReadOnlyList<EntityUid>>();
-        foreach (var (ns, name, parents, context) in _actions)
+        var actions = new Dictionary<EntityUid, ActionDeclaration>();
+        foreach (var raw in _actions)
         {
-            var uid = new EntityUid(Qualify(ns, "Action"), name);
-            actions[uid] = parents.Select(p => new EntityUid(p.Path ?? Qualify(ns, "Action"), p.Id)).ToArray();
-            if (context is not null)
-            {
-                contexts[uid] = ResolveType(context, ns, 0);
-            }
+            var uid = new EntityUid(Qualify(raw.Namespace, "Action"), raw.Name);
+            var parents = raw.Parents.Select(p => new EntityUid(p.Path ?? Qualify(raw.Namespace, "Action"), p.Id)).ToArray();
+            var context = raw.Context is null ? null : ResolveType(raw.Context, raw.Namespace, 0);
+            actions[uid] = new ActionDeclaration(uid, parents, context,
+                ResolveEntityTypes(raw.Principals, raw.Namespace), ResolveEntityTypes(raw.Resources, raw.Namespace));
         }
-        return new CedarSchema(attributes, tags, contexts, actions);
+        return new CedarSchema(entityTypes, actions);
     }
+
+    /// <summary>An entity type named in <c>in</c> or <c>appliesTo</c>: the namespace's own type first, then the name as written.</summary>
+    private EntityType[] ResolveEntityTypes(List<string> names, string ns) =>
+        names.Select(name => EntityType.Of(!name.Contains("::", StringComparison.Ordinal) && _entityTypes.ContainsKey(Qualify(ns, name)) ? Qualify(ns, name) : name)).ToArray();
 
     private SchemaType ResolveType(RawType raw, string ns, int depth)
     {

@@ -65,7 +65,18 @@ public enum BinaryOperator
 /// removed by the parser: <c>e has a.b</c> becomes <c>e has a &amp;&amp; e.a has b</c>, and
 /// <c>-5</c> is a literal.
 /// </summary>
-public abstract record Expr;
+public abstract record Expr
+{
+    /// <summary>
+    /// Where the expression starts in its policy text, for messages (the validator's errors);
+    /// not part of equality, so that trees compare by structure whatever their layout.
+    /// </summary>
+    public SourcePosition Position { get; init; }
+
+    public virtual bool Equals(Expr? other) => other is not null && EqualityContract == other.EqualityContract;
+
+    public override int GetHashCode() => EqualityContract.GetHashCode();
+}
 
 /// <summary>A literal: boolean, integer, string or entity reference.</summary>
 public sealed record LiteralExpr(Value Value) : Expr;

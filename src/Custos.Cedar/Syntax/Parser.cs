@@ -291,6 +291,7 @@ public sealed class Parser
 
     private Expr ParseExpr()
     {
+        var start = Current.Position;
         if (IsKeyword("if"))
         {
             _index++;
@@ -299,33 +300,36 @@ public sealed class Parser
             var then = ParseExpr();
             ExpectKeyword("else");
             var otherwise = ParseExpr();
-            return new IfExpr(condition, then, otherwise);
+            return new IfExpr(condition, then, otherwise) { Position = start };
         }
         return ParseOr();
     }
 
     private Expr ParseOr()
     {
+        var start = Current.Position;
         var left = ParseAnd();
         while (Accept(TokenKind.Or))
         {
-            left = new OrExpr(left, ParseAnd());
+            left = new OrExpr(left, ParseAnd()) { Position = start };
         }
         return left;
     }
 
     private Expr ParseAnd()
     {
+        var start = Current.Position;
         var left = ParseRelation();
         while (Accept(TokenKind.And))
         {
-            left = new AndExpr(left, ParseRelation());
+            left = new AndExpr(left, ParseRelation()) { Position = start };
         }
         return left;
     }
 
     private Expr ParseRelation()
     {
+        var start = Current.Position;
         var left = ParseAdd();
         BinaryOperator? op = Current.Kind switch
         {
@@ -341,25 +345,25 @@ public sealed class Parser
         if (op is { } binary)
         {
             _index++;
-            return new BinaryExpr(binary, left, ParseAdd());
+            return new BinaryExpr(binary, left, ParseAdd()) { Position = start };
         }
         if (IsKeyword("has"))
         {
             _index++;
             if (Current.Kind == TokenKind.String)
             {
-                return new HasAttrExpr(left, Unescape(_tokens[_index++]));
+                return new HasAttrExpr(left, Unescape(_tokens[_index++])) { Position = start };
             }
             var first = Expect(TokenKind.Identifier, "an attribute name or a string after `has`");
             // `e has a.b.c` is `e has a && e.a has b && e.a.b has c`.
-            Expr result = new HasAttrExpr(left, first.Text);
-            Expr path = new GetAttrExpr(left, first.Text);
+            Expr result = new HasAttrExpr(left, first.Text) { Position = start };
+            Expr path = new GetAttrExpr(left, first.Text) { Position = start };
             while (Current.Kind == TokenKind.Dot && Peek().Kind == TokenKind.Identifier)
             {
                 _index++;
                 var next = _tokens[_index++].Text;
-                result = new AndExpr(result, new HasAttrExpr(path, next));
-                path = new GetAttrExpr(path, next);
+                result = new AndExpr(result, new HasAttrExpr(path, next) { Position = start }) { Position = start };
+                path = new GetAttrExpr(path, next) { Position = start };
             }
             return result;
         }
@@ -367,7 +371,7 @@ public sealed class Parser
         {
             _index++;
             var pattern = Expect(TokenKind.String, "a pattern (a string) after `like`");
-            return new LikeExpr(left, ParsePattern(pattern));
+            return new LikeExpr(left, ParsePattern(pattern)) { Position = start };
         }
         if (IsKeyword("is"))
         {
@@ -379,23 +383,24 @@ public sealed class Parser
                 _index++;
                 inExpr = ParseAdd();
             }
-            return new IsExpr(left, type, inExpr);
+            return new IsExpr(left, type, inExpr) { Position = start };
         }
         return left;
     }
 
     private Expr ParseAdd()
     {
+        var start = Current.Position;
         var left = ParseMultiply();
         while (true)
         {
             if (Accept(TokenKind.Plus))
             {
-                left = new BinaryExpr(BinaryOperator.Add, left, ParseMultiply());
+                left = new BinaryExpr(BinaryOperator.Add, left, ParseMultiply()) { Position = start };
             }
             else if (Accept(TokenKind.Minus))
             {
-                left = new BinaryExpr(BinaryOperator.Subtract, left, ParseMultiply());
+                left = new BinaryExpr(BinaryOperator.Subtract, left, ParseMultiply()) { Position = start };
             }
             else
             {
@@ -406,10 +411,11 @@ public sealed class Parser
 
     private Expr ParseMultiply()
     {
+        var start = Current.Position;
         var left = ParseUnary();
         while (Accept(TokenKind.Star))
         {
-            left = new BinaryExpr(BinaryOperator.Multiply, left, ParseUnary());
+            left = new BinaryExpr(BinaryOperator.Multiply, left, ParseUnary()) { Position = start };
         }
         return left;
     }
@@ -438,7 +444,7 @@ public sealed class Parser
             {
                 throw new CedarParseException($"integer literal -{digits.Text} is out of range", digits.Position);
             }
-            operand = new LiteralExpr(Value.FromLong(magnitude == 9223372036854775808UL ? long.MinValue : -(long)magnitude));
+            operand = new LiteralExpr(Value.FromLong(magnitude == 9223372036854775808UL ? long.MinValue : -(long)magnitude)) { Position = start.Position };
             operators.RemoveAt(operators.Count - 1);
         }
         else
@@ -447,13 +453,14 @@ public sealed class Parser
         }
         for (var i = operators.Count - 1; i >= 0; i--)
         {
-            operand = new UnaryExpr(operators[i], operand);
+            operand = new UnaryExpr(operators[i], operand) { Position = start.Position };
         }
         return operand;
     }
 
     private Expr ParseMember()
     {
+        var start = Current.Position;
         var expr = ParsePrimary();
         while (true)
         {
@@ -465,11 +472,11 @@ public sealed class Parser
                 {
                     _index++;
                     var arguments = ParseArguments();
-                    expr = MakeMethodCall(expr, name, arguments);
+                    expr = MakeMethodCall(expr, name, arguments, start);
                 }
                 else
                 {
-                    expr = new GetAttrExpr(expr, name.Text);
+                    expr = new GetAttrExpr(expr, name.Text) { Position = start };
                 }
             }
             else if (Current.Kind == TokenKind.LeftBracket)
@@ -477,7 +484,7 @@ public sealed class Parser
                 _index++;
                 var attribute = Expect(TokenKind.String, "an attribute name (a string) in `[...]`");
                 Expect(TokenKind.RightBracket, "`]`");
-                expr = new GetAttrExpr(expr, Unescape(attribute));
+                expr = new GetAttrExpr(expr, Unescape(attribute)) { Position = start };
             }
             else
             {
@@ -502,7 +509,7 @@ public sealed class Parser
         return arguments;
     }
 
-    private static Expr MakeMethodCall(Expr receiver, Token name, List<Expr> arguments)
+    private static Expr MakeMethodCall(Expr receiver, Token name, List<Expr> arguments, SourcePosition start)
     {
         BinaryOperator? binary = name.Text switch
         {
@@ -519,7 +526,7 @@ public sealed class Parser
             {
                 throw new CedarParseException($"`{name.Text}` takes exactly one argument, {arguments.Count} given", name.Position);
             }
-            return new BinaryExpr(op, receiver, arguments[0]);
+            return new BinaryExpr(op, receiver, arguments[0]) { Position = start };
         }
         if (name.Text == "isEmpty")
         {
@@ -527,7 +534,7 @@ public sealed class Parser
             {
                 throw new CedarParseException($"`isEmpty` takes no arguments, {arguments.Count} given", name.Position);
             }
-            return new UnaryExpr(UnaryOperator.IsEmpty, receiver);
+            return new UnaryExpr(UnaryOperator.IsEmpty, receiver) { Position = start };
         }
         if (!ExtensionFunctions.TryGet(name.Text, out var function))
         {
@@ -537,7 +544,7 @@ public sealed class Parser
         {
             throw new CedarParseException($"`{name.Text}` is a function, not a method: write `{name.Text}(...)`", name.Position);
         }
-        return new ExtensionCallExpr(name.Text, EquatableArray.Wrap([receiver, .. arguments]));
+        return new ExtensionCallExpr(name.Text, EquatableArray.Wrap([receiver, .. arguments])) { Position = start };
     }
 
     private Expr ParsePrimary()
@@ -551,10 +558,10 @@ public sealed class Parser
                 {
                     throw new CedarParseException($"integer literal {token.Text} is out of range", token.Position);
                 }
-                return new LiteralExpr(Value.FromLong(number));
+                return new LiteralExpr(Value.FromLong(number)) { Position = token.Position };
             case TokenKind.String:
                 _index++;
-                return new LiteralExpr(Value.FromString(Unescape(token)));
+                return new LiteralExpr(Value.FromString(Unescape(token))) { Position = token.Position };
             case TokenKind.LeftParen:
                 _index++;
                 var inner = ParseExpr();
@@ -572,10 +579,10 @@ public sealed class Parser
                     while (Accept(TokenKind.Comma));
                 }
                 Expect(TokenKind.RightBracket, "`,` or `]`");
-                return new SetExpr(EquatableArray.Wrap(elements.ToArray()));
+                return new SetExpr(EquatableArray.Wrap(elements.ToArray())) { Position = token.Position };
             case TokenKind.LeftBrace:
                 _index++;
-                return ParseRecord();
+                return ParseRecord() with { Position = token.Position };
             case TokenKind.Slot:
                 throw new CedarParseException($"the slot ?{token.Text} may only appear in a policy's scope", token.Position);
             case TokenKind.Identifier:
@@ -592,10 +599,10 @@ public sealed class Parser
         {
             case "true":
                 _index++;
-                return new LiteralExpr(Value.True);
+                return new LiteralExpr(Value.True) { Position = token.Position };
             case "false":
                 _index++;
-                return new LiteralExpr(Value.False);
+                return new LiteralExpr(Value.False) { Position = token.Position };
             case "if":
                 return ParseExpr();
         }
@@ -608,13 +615,14 @@ public sealed class Parser
                 "action" => Variable.Action,
                 "resource" => Variable.Resource,
                 _ => Variable.Context,
-            });
+            })
+            { Position = token.Position };
         }
         var path = ParsePath();
         if (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.String)
         {
             _index++;
-            return new LiteralExpr(Value.FromEntity(new EntityUid(path, Unescape(_tokens[_index++]))));
+            return new LiteralExpr(Value.FromEntity(new EntityUid(path, Unescape(_tokens[_index++])))) { Position = token.Position };
         }
         if (Current.Kind == TokenKind.LeftParen)
         {
@@ -628,7 +636,7 @@ public sealed class Parser
             {
                 throw new CedarParseException($"`{path}` is a method, not a function: write `e.{path}(...)`", token.Position);
             }
-            return new ExtensionCallExpr(path, EquatableArray.Wrap(arguments.ToArray()));
+            return new ExtensionCallExpr(path, EquatableArray.Wrap(arguments.ToArray())) { Position = token.Position };
         }
         throw new CedarParseException($"unexpected name `{path}`: expected a variable, an entity reference `{path}::\"id\"` or a function call", token.Position);
     }

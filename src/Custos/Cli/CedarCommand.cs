@@ -55,9 +55,10 @@ internal static class CedarCommand
     private static Command ConformanceCommand()
     {
         var directory = new Argument<DirectoryInfo>("DIR") { Description = "A directory of Cedar integration tests (JSON files naming policies, entities and requests)." };
-        var command = new Command("conformance", "Run every Cedar integration test under DIR; print each failing request and a final 'N passed, N failed'.")
+        var verbose = new Option<bool>("--verbose") { Description = "Also list the test files where the validator's verdict differs from Cedar's." };
+        var command = new Command("conformance", "Run every Cedar integration test under DIR; print each failing request, 'N passed, N failed', then 'validation: N agree, N differ'.")
         {
-            directory,
+            directory, verbose,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +79,15 @@ internal static class CedarCommand
                 output.WriteLine($"FAIL {failure.File}: {failure.Request}: expected {failure.Expected}, got {failure.Got}");
             }
             output.WriteLine($"{report.Passed} passed, {report.Failed} failed");
-            return report.Failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+            output.WriteLine($"validation: {report.ValidationAgree} agree, {report.ValidationDiffer} differ");
+            if (parse.GetValue(verbose))
+            {
+                foreach (var difference in report.ValidationDifferences)
+                {
+                    output.WriteLine($"DIFFER {difference}");
+                }
+            }
+            return report.Failed == 0 && report.ValidationDiffer == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
     }

@@ -111,12 +111,18 @@ public sealed class CedarCommandTests : IDisposable
         result.ErrorLines[0].ShouldContain("--help");
     }
 
-    private string WriteConformanceSuite(string secondDecision)
+    private string WriteConformanceSuite(string secondDecision, bool shouldValidate = false)
     {
         Write("suite/policies.cedar", Policies);
         Write("suite/entities.json", Entities);
+        Write("suite/schema.cedarschema", """
+            entity Group;
+            entity User in [Group];
+            entity Doc;
+            action view appliesTo { principal: [User], resource: [Doc], context: { mfa: Bool, country: String } };
+            """);
         Write("suite/tests/one.json", $$"""
-            {"policies": "policies.cedar", "entities": "entities.json", "shouldValidate": false,
+            {"policies": "policies.cedar", "entities": "entities.json", "schema": "schema.cedarschema", "shouldValidate": {{(shouldValidate ? "true" : "false")}},
              "requests": [
                {"description": "alice views", "principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
                 "resource": {"type": "Doc", "id": "d"}, "context": {"mfa": true, "country": "FR"},
@@ -135,7 +141,26 @@ public sealed class CedarCommandTests : IDisposable
         var result = await CustosProcess.RunAsync(["cedar", "conformance", WriteConformanceSuite("deny")]);
 
         result.ExitCode.ShouldBe(0, result.StandardOutput + result.StandardError);
-        result.StandardOutput.TrimEnd().Split('\n')[^1].ShouldBe("2 passed, 0 failed");
+        var lines = result.StandardOutput.TrimEnd().Split('\n');
+        lines[^2].ShouldBe("2 passed, 0 failed");
+        // `principal.missing` is not declared, so the policies do not validate, as the test expects.
+        lines[^1].ShouldBe("validation: 1 agree, 0 differ");
+    }
+
+    [Fact]
+    public async Task Conformance_counts_a_validation_verdict_that_differs_and_lists_it_when_verbose()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "conformance", WriteConformanceSuite("deny", shouldValidate: true), "--verbose"]);
+
+        result.ExitCode.ShouldBe(1);
+        var lines = result.StandardOutput.TrimEnd().Split('\n');
+        lines.ShouldContain("2 passed, 0 failed");
+        lines.ShouldContain("validation: 0 agree, 1 differ");
+        var difference = lines[^1];
+        difference.ShouldStartWith("DIFFER ");
+        difference.ShouldContain("one.json");
+        difference.ShouldContain("expected valid");
+        difference.ShouldContain("`missing`");
     }
 
     [Fact]
@@ -145,7 +170,8 @@ public sealed class CedarCommandTests : IDisposable
 
         result.ExitCode.ShouldBe(1);
         var lines = result.StandardOutput.TrimEnd().Split('\n');
-        lines[^1].ShouldBe("1 passed, 1 failed");
+        lines[^2].ShouldBe("1 passed, 1 failed");
+        lines[^1].ShouldBe("validation: 1 agree, 0 differ");
         var failure = lines.Single(l => l.StartsWith("FAIL ", StringComparison.Ordinal));
         failure.ShouldContain("one.json");
         failure.ShouldContain("from XX");
