@@ -119,10 +119,14 @@ public sealed class DecisionPipeline(
         {
             throw new DecisionRequestException("subject", "subject is required, such as \"user:10042\"");
         }
+        InputRules.Identifier("subject", request.Subject, "user");
+        InputRules.Identifiers("categories", request.Categories, kind: null);
+        InputRules.Identifier("case", request.Case is { Length: 0 } ? null : request.Case, "case");
         if (string.IsNullOrWhiteSpace(request.Purpose))
         {
             throw new DecisionRequestException("purpose", "purpose is required");
         }
+        InputRules.Identifier("purpose", request.Purpose, kind: null);
         if (directory.Purpose(request.Purpose) is null)
         {
             throw new DecisionRequestException("purpose", $"'{request.Purpose}' is not a purpose");

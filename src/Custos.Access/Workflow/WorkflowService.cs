@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Custos.Access.Decisions;
+using Custos.Access.Domain;
 using Custos.Access.Storage;
 using Custos.Cedar;
 using Custos.Cedar.Evaluation;
@@ -67,6 +68,7 @@ public sealed class WorkflowService(
     /// <summary>An approval: counted if the rules let this person approve, and the grant issued once the rule is met.</summary>
     public async Task<(AccessRequest Request, Grant? Grant)> ApproveAsync(string approverId, string requestId, string? comment, CancellationToken cancellation = default)
     {
+        var text = InputRules.Text("comment", comment) ?? "";
         await _acting.WaitAsync(cancellation);
         try
         {
@@ -92,7 +94,6 @@ public sealed class WorkflowService(
                 throw new WorkflowException(WorkflowErrorKind.Forbidden, $"{approver.Id} may not approve {request.Id}", reasons: reasons);
             }
 
-            var text = comment ?? "";
             await AppendAsync(new WorkflowEntries.ApprovalEntry
             {
                 Time = now,
@@ -134,6 +135,7 @@ public sealed class WorkflowService(
     /// <summary>A refusal, by someone who could have approved.</summary>
     public async Task<AccessRequest> DenyAsync(string approverId, string requestId, string? comment, CancellationToken cancellation = default)
     {
+        comment = InputRules.Text("comment", comment);
         await _acting.WaitAsync(cancellation);
         try
         {
@@ -145,7 +147,7 @@ public sealed class WorkflowService(
             {
                 throw new WorkflowException(WorkflowErrorKind.Forbidden, $"{approver.Id} may not decide on {request.Id}", reasons: reasons);
             }
-            var text = string.IsNullOrWhiteSpace(comment) ? throw WorkflowException.Invalid("comment", "a denial says why") : comment;
+            var text = string.IsNullOrEmpty(comment) ? throw WorkflowException.Invalid("comment", "a denial says why") : comment;
             await AppendAsync(new WorkflowEntries.RequestDeniedEntry
             {
                 Time = now,
@@ -208,6 +210,8 @@ public sealed class WorkflowService(
 
     public async Task<BreakGlass> ReviewBreakGlassAsync(string reviewerId, string grantId, string? outcome, string? note, CancellationToken cancellation = default)
     {
+        InputRules.Identifier("id", grantId, kind: null);
+        var text = InputRules.Text("note", note) ?? "";
         await _acting.WaitAsync(cancellation);
         try
         {
@@ -225,7 +229,6 @@ public sealed class WorkflowService(
             {
                 throw WorkflowException.Invalid("outcome", "outcome is \"justified\" or \"unjustified\"");
             }
-            var text = note ?? "";
             await AppendAsync(new WorkflowEntries.BreakGlassReviewEntry
             {
                 Time = time.GetUtcNow(),
@@ -245,6 +248,8 @@ public sealed class WorkflowService(
     /// <summary>Ends a grant before its time: its reader may give it up, an admin or oversight may cut it.</summary>
     public async Task<Grant> RevokeGrantAsync(string byId, string grantId, string? reason, CancellationToken cancellation = default)
     {
+        InputRules.Identifier("id", grantId, kind: null);
+        reason = InputRules.Text("reason", reason);
         await _acting.WaitAsync(cancellation);
         try
         {
@@ -261,7 +266,7 @@ public sealed class WorkflowService(
             {
                 throw new WorkflowException(WorkflowErrorKind.Conflict, $"{grantId} was already revoked");
             }
-            var text = string.IsNullOrWhiteSpace(reason) ? "given up by its reader" : reason;
+            var text = string.IsNullOrEmpty(reason) ? "given up by its reader" : reason;
             await AppendAsync(new WorkflowEntries.GrantRevokedEntry
             {
                 Time = time.GetUtcNow(),
@@ -283,6 +288,7 @@ public sealed class WorkflowService(
     /// </summary>
     public async Task<Revocation> RevokeAsync(string byId, RevocationScope? scope, string? reason, bool deactivation = false, CancellationToken cancellation = default)
     {
+        reason = CheckRevocation(scope, reason);
         await _acting.WaitAsync(cancellation);
         try
         {
@@ -362,6 +368,21 @@ public sealed class WorkflowService(
         }
     }
 
+    /// <summary>The form of a revocation, checked before anything else: its scope's identifier and its reason, normalised.</summary>
+    private static string? CheckRevocation(RevocationScope? scope, string? reason)
+    {
+        if (scope is not null)
+        {
+            InputRules.Identifier(scope.Kind, scope.Value, scope.Kind switch
+            {
+                RevocationScope.DepartmentKind => "dept",
+                RevocationScope.StaffKind => "staff",
+                _ => null,
+            });
+        }
+        return InputRules.Text("reason", reason);
+    }
+
     private async Task<Revocation> RevokeActingAsync(string by, RevocationScope? scope, string? reason, bool deactivation, CancellationToken cancellation)
     {
         var now = time.GetUtcNow();
@@ -381,7 +402,7 @@ public sealed class WorkflowService(
         {
             throw WorkflowException.Invalid(scope.Kind, $"'{scope.Value}' is not a {scope.Kind} of the world");
         }
-        if (string.IsNullOrWhiteSpace(reason))
+        if (string.IsNullOrEmpty(reason))
         {
             throw WorkflowException.Invalid("reason", "a revocation says why");
         }
@@ -406,6 +427,8 @@ public sealed class WorkflowService(
 
     public async Task<Revocation> LiftAsync(string byId, string revocationId, string? reason, CancellationToken cancellation = default)
     {
+        InputRules.Identifier("id", revocationId, kind: null);
+        reason = InputRules.Text("reason", reason);
         await _acting.WaitAsync(cancellation);
         try
         {
@@ -429,7 +452,7 @@ public sealed class WorkflowService(
         {
             throw new WorkflowException(WorkflowErrorKind.Conflict, $"{revocationId} was already lifted");
         }
-        if (string.IsNullOrWhiteSpace(reason))
+        if (string.IsNullOrEmpty(reason))
         {
             throw WorkflowException.Invalid("reason", "lifting a revocation says why");
         }
@@ -548,6 +571,10 @@ public sealed class WorkflowService(
     {
         var snapshot = state.Current;
         var directory = snapshot.Directory;
+        InputRules.Identifiers("subjects", ask.Subjects, "user");
+        InputRules.Identifiers("categories", ask.Categories, kind: null);
+        InputRules.Identifier("purpose", ask.Purpose, kind: null);
+        InputRules.Identifier("case", ask.Case, "case");
         var subjects = Distinct(ask.Subjects, "subjects", s => directory.Subject(s) is not null, "is not a subject known to Custos");
         var categories = Distinct(ask.Categories, "categories", c => directory.Category(c) is not null, "is not a category");
         if (string.IsNullOrWhiteSpace(ask.Purpose) || directory.Purpose(ask.Purpose) is null)
@@ -576,7 +603,8 @@ public sealed class WorkflowService(
     /// <summary>A justification is real text: long enough, more than a word, and not one the reader has given before.</summary>
     private string CheckJustification(string requester, string? justification, bool breakGlass)
     {
-        var text = (justification ?? "").Trim();
+        // Normalised first, so that invisible padding neither makes empty text count nor a repeat new.
+        var text = InputRules.Text("justification", justification) ?? "";
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (text.Length < options.MinJustificationLength || words.Length < options.MinJustificationWords)
         {
@@ -635,6 +663,7 @@ public sealed class WorkflowService(
 
     private AccessRequest PendingRequest(string id)
     {
+        InputRules.Identifier("id", id, kind: null);
         if (!workflow.Current.Requests.TryGetValue(id, out var request))
         {
             throw new WorkflowException(WorkflowErrorKind.NotFound, $"there is no access request {id}");

@@ -81,6 +81,10 @@ public static class CustosServer
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<RequestLimitOptions>()
+            .Bind(configuration.GetSection(RequestLimitOptions.Section))
+            .Validate(o => o.MaxJsonBodyBytes > 0 && o.MaxScimBodyBytes > 0, "Limits:MaxJsonBodyBytes and Limits:MaxScimBodyBytes must be positive.")
+            .ValidateOnStart();
         services.AddRouting();
         services.AddCustosAuthentication(configuration);
         services.AddCustosProblemDetails();
@@ -130,6 +134,7 @@ public static class CustosServer
         // every bodiless error (unknown route, wrong method) into problem+json.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLimits();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

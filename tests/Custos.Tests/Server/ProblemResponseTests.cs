@@ -69,13 +69,13 @@ public sealed class ProblemResponseTests : IDisposable
     }
 
     [Fact]
-    public async Task Json_of_the_wrong_type_is_a_400_problem()
+    public async Task Json_of_the_wrong_type_is_a_422_problem_naming_the_field()
     {
         using var body = new StringContent("""{"name": "ada", "times": "twice"}""", Encoding.UTF8, "application/json");
         using var response = await _client.PostAsync(new Uri("/test/greetings", UriKind.Relative), body, TestContext.Current.CancellationToken);
 
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        (problem.GetProperty("detail").GetString() ?? "").ShouldContain("$.times");
+        var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        problem.GetProperty("errors").TryGetProperty("times", out _).ShouldBeTrue(problem.ToString());
     }
 
     [Fact]

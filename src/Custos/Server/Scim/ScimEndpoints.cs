@@ -24,9 +24,6 @@ internal static class ScimEndpoints
 {
     public const string Prefix = "/scim/v2";
 
-    /// <summary>A SCIM body is a resource or a few operations; a megabyte is far more than any.</summary>
-    private const int MaxBodyBytes = 1 << 20;
-
     public static IEndpointRouteBuilder MapScimEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var scim = endpoints.MapGroup(Prefix).WithTags("SCIM").ExcludeFromDescription().AddEndpointFilter(GuardAsync);
@@ -401,9 +398,10 @@ internal static class ScimEndpoints
     /// <summary>The request's JSON object, refused as invalidSyntax when it is not one.</summary>
     private static async Task<JsonObject> ReadAsync(HttpContext http, CancellationToken cancellation)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
+        var maxBodyBytes = http.RequestServices.GetRequiredService<IOptions<RequestLimitOptions>>().Value.MaxScimBodyBytes;
+        if (http.Request.ContentLength > maxBodyBytes)
         {
-            throw new ScimException(StatusCodes.Status413PayloadTooLarge, null, $"the body is over {MaxBodyBytes} bytes");
+            throw new ScimException(StatusCodes.Status413PayloadTooLarge, null, $"the body is over {maxBodyBytes} bytes (Limits:MaxScimBodyBytes)");
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -411,9 +409,9 @@ internal static class ScimEndpoints
         while ((read = await http.Request.Body.ReadAsync(chunk, cancellation)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            if (buffer.Length > maxBodyBytes)
             {
-                throw new ScimException(StatusCodes.Status413PayloadTooLarge, null, $"the body is over {MaxBodyBytes} bytes");
+                throw new ScimException(StatusCodes.Status413PayloadTooLarge, null, $"the body is over {maxBodyBytes} bytes (Limits:MaxScimBodyBytes)");
             }
         }
         JsonNode? node;

@@ -84,10 +84,23 @@ internal sealed record AttrPath(string? Schema, string Attribute, string? SubAtt
 /// </summary>
 internal abstract record ScimFilter
 {
+    /// <summary>
+    /// The longest filter, in characters. Filters an identity provider sends name an attribute or
+    /// two; a bound keeps parsing and matching (both recursive) cheap and shallow.
+    /// </summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>The deepest nesting of parentheses, <c>not ( … )</c> and value paths: the parser recurses once per level.</summary>
+    public const int MaxDepth = 32;
+
     public abstract bool Matches(JsonNode? resource);
 
     public static ScimFilter Parse(string text)
     {
+        if (text.Length > MaxLength)
+        {
+            throw ScimException.InvalidFilter($"the filter is {text.Length} characters long; at most {MaxLength} are accepted");
+        }
         var parser = new Parser(Tokenize(text), text);
         var filter = parser.Or();
         if (!parser.AtEnd)
@@ -225,6 +238,7 @@ internal abstract record ScimFilter
     {
         private static readonly HashSet<string> Operators = new(StringComparer.OrdinalIgnoreCase) { "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le" };
         private int _at;
+        private int _depth;
 
         public bool AtEnd => _at >= tokens.Count;
 
@@ -255,15 +269,11 @@ internal abstract record ScimFilter
             if (Accept("not"))
             {
                 Expect("(");
-                var inner = Or();
-                Expect(")");
-                return new Not(inner);
+                return new Not(Nested(")"));
             }
             if (Accept("("))
             {
-                var inner = Or();
-                Expect(")");
-                return inner;
+                return Nested(")");
             }
             if (AtEnd)
             {
@@ -272,9 +282,7 @@ internal abstract record ScimFilter
             var path = AttrPath.Parse(Next());
             if (Accept("["))
             {
-                var inner = Or();
-                Expect("]");
-                return new ValuePath(path, inner);
+                return new ValuePath(path, Nested("]"));
             }
             if (Accept("pr"))
             {
@@ -290,6 +298,19 @@ internal abstract record ScimFilter
                 throw ScimException.InvalidFilter($"filter '{text}' ends before the value to compare with");
             }
             return new Compare(path, op.ToLowerInvariant(), Value(Next()));
+        }
+
+        /// <summary>A filter one level down, up to its closing bracket; refused beyond <see cref="MaxDepth"/> rather than overflowing the stack.</summary>
+        private ScimFilter Nested(string close)
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw ScimException.InvalidFilter($"the filter nests deeper than {MaxDepth} levels");
+            }
+            var inner = Or();
+            Expect(close);
+            _depth--;
+            return inner;
         }
 
         private JsonValue? Value(string token)
@@ -353,6 +374,10 @@ internal sealed record PatchPath(AttrPath Path, ScimFilter? Filter, string? Valu
 {
     public static PatchPath Parse(string text)
     {
+        if (text.Length > ScimFilter.MaxLength)
+        {
+            throw ScimException.InvalidPath($"the path is {text.Length} characters long; at most {ScimFilter.MaxLength} are accepted");
+        }
         var open = text.IndexOf('[', StringComparison.Ordinal);
         if (open < 0)
         {
