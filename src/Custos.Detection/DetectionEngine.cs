@@ -18,6 +18,7 @@ public sealed class DetectionEngine
     private readonly List<Finding> _findings = [];
     private readonly Dictionary<string, long> _findingsByDetector = new(StringComparer.Ordinal);
     private readonly DetectionOptions _options;
+    private readonly PeerHabits _habits;
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private DateTimeOffset _now = DateTimeOffset.MinValue;
 
@@ -33,6 +34,7 @@ public sealed class DetectionEngine
         _options = options ?? new DetectionOptions();
         World = world;
         var o = _options;
+        _habits = new PeerHabits(o.CaseProvenance);
         var detectors = new List<IDetector>();
         if (o.ProtectedSubject.Enabled) detectors.Add(new ProtectedSubjectDetector(o.ProtectedSubject));
         if (o.UnexplainedAccess.Enabled) detectors.Add(new UnexplainedAccessDetector(o.UnexplainedAccess));
@@ -44,6 +46,7 @@ public sealed class DetectionEngine
         if (o.SelfColleague.Enabled) detectors.Add(new SelfColleagueDetector(o.SelfColleague));
         if (o.ApprovalCollusion.Enabled) detectors.Add(new ApprovalCollusionDetector(o.ApprovalCollusion));
         if (o.OffHours.Enabled) detectors.Add(new OffHoursDetector(o.OffHours));
+        if (o.Returning.Enabled) detectors.Add(new ReturningDetector(o.Returning));
         _detectors = [.. detectors];
         _approvalDetectors = [.. detectors.OfType<IApprovalDetector>()];
         _correlator = new Correlator(o.Correlation, publish);
@@ -66,7 +69,7 @@ public sealed class DetectionEngine
     /// Entries held across detectors and the correlator: the measure of bounded memory. It
     /// follows the number of active readers and open alerts, not the number of events seen.
     /// </summary>
-    public int StateSize => _detectors.Sum(d => d.StateSize) + _correlator.StateSize;
+    public int StateSize => _detectors.Sum(d => d.StateSize) + _correlator.StateSize + _habits.StateSize;
 
     public void Observe(AccessEvent access)
     {
@@ -77,11 +80,12 @@ public sealed class DetectionEngine
         }
         Advance(access.Time);
         EventsObserved++;
-        var observation = new Observation(access, World, _options.ClosedCaseGrace);
+        var observation = new Observation(access, World, _options.ClosedCaseGrace, _habits);
         foreach (var detector in _detectors)
         {
             detector.Observe(observation, _findings);
         }
+        _habits.Learn(observation);
         Correlate();
     }
 

@@ -29,6 +29,11 @@ public sealed record DetectionOptions
 
     public OffHoursOptions OffHours { get; init; } = new();
 
+    public ReturningOptions Returning { get; init; } = new();
+
+    /// <summary>When a case's provenance, learned against the reader's peers, leaves a read unexplained.</summary>
+    public CaseProvenanceOptions CaseProvenance { get; init; } = new();
+
     public CorrelationOptions Correlation { get; init; } = new();
 
     /// <summary>

@@ -9,8 +9,9 @@ namespace Custos.Detection;
 /// </summary>
 public sealed class Observation
 {
-    internal Observation(AccessEvent access, WorldIndex world, TimeSpan closedCaseGrace = default)
+    internal Observation(AccessEvent access, WorldIndex world, TimeSpan closedCaseGrace = default, PeerHabits? habits = null)
     {
+        _habits = habits;
         Event = access;
         World = world;
         Reader = world.Staff(access.Reader);
@@ -18,7 +19,10 @@ public sealed class Observation
         Employee = world.EmployeeOf(access.Subject);
         SubjectZone = world.SubjectZone(access.Subject);
         ReaderZone = world.ZoneOf(access.ReaderJurisdiction);
-        Explained = world.IsExplained(access.Reader, access.Subject, access.Time, closedCaseGrace);
+        Cover = world.Cover(access.Reader, access.Subject, access.Time, closedCaseGrace);
+        PeerGroup = world.PeerGroup(access.Reader);
+        SelfMadeCover = Cover is { } cover && cover.IsSelfMade(access.Reader);
+        SelfMadeUnusual = SelfMadeCover && habits?.SelfMadeIsUnusual(PeerGroup) == true;
 
         var maxTier = 1;
         var location = false;
@@ -36,8 +40,9 @@ public sealed class Observation
         MaxTier = maxTier;
         HighestCategory = highest;
         ReadsLocation = location;
-        PeerGroup = world.PeerGroup(access.Reader);
     }
+
+    private readonly PeerHabits? _habits;
 
     public AccessEvent Event { get; }
 
@@ -77,10 +82,93 @@ public sealed class Observation
     public bool CrossesResidency => SubjectZone is not null && SubjectZone != ReaderZone;
 
     /// <summary>
-    /// An open case that the reader owns or is a member of names the subject (or one that
-    /// closed within <see cref="DetectionOptions.ClosedCaseGrace"/>).
+    /// The case that best explains the read: open, the reader its owner or a member, naming the
+    /// subject (or closed within <see cref="DetectionOptions.ClosedCaseGrace"/>); null when none.
     /// </summary>
-    public bool Explained { get; }
+    public CaseCover? Cover { get; }
+
+    /// <summary>Some case of the reader names the subject, whatever its provenance.</summary>
+    public bool Covered => Cover is not null;
+
+    /// <summary>The only case naming the subject is one the reader made themselves (no ticket, no queue).</summary>
+    public bool SelfMadeCover { get; }
+
+    /// <summary>
+    /// …and the reader's peers seldom work under such cases (<see cref="PeerHabits"/>): the
+    /// case is the odd one out, and explains nothing.
+    /// </summary>
+    public bool SelfMadeUnusual { get; }
+
+    /// <summary>
+    /// A case explains the read: it is covered (<see cref="Covered"/>), and not only by a
+    /// self-made case of a kind the reader's peers seldom use. Detectors of patterns that a
+    /// self-made case cannot excuse (returning to one person, colleagues, protected classes
+    /// outside one's work) look at <see cref="SelfMadeCover"/> as well.
+    /// </summary>
+    public bool Explained => Covered && !SelfMadeUnusual;
+
+    /// <summary>Whether the reader's peer group seldom touches <paramref name="class"/> (learned; false until it has history).</summary>
+    public bool IsRareForPeers(string @class) => _habits?.IsRare(PeerGroup, ReaderId, @class) == true;
+
+    /// <summary>
+    /// How the read stands towards cases, for a reason: "with no open case naming them", or
+    /// "under case:CS-88, which the reader opened 4 minutes before the read and which names only
+    /// this person".
+    /// </summary>
+    public string CaseClause() => Cover is null ? "with no open case naming them" : $"under {CaseProvenance()}";
+
+    /// <summary>
+    /// The same for a finding about several reads, of which this is the last: "with no open case
+    /// naming them", or "with no case naming them but ones they made themselves (the last
+    /// case:CS-88, which …)".
+    /// </summary>
+    public string CasesClause() => Cover is null ? "with no open case naming them"
+        : $"with no case naming them but ones they made themselves (the last {CaseProvenance()})";
+
+    /// <summary>
+    /// A case the reader made themselves names a subject of a protected class their peers seldom
+    /// touch: a claim that their work reaches people it does not otherwise reach.
+    /// </summary>
+    public bool SelfMadeOutsidePeers()
+    {
+        if (!SelfMadeCover)
+        {
+            return false;
+        }
+        foreach (var @class in ProtectedClasses)
+        {
+            if (IsRareForPeers(@class))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Why the covering case explains little, in words: "case:CS-88, which the reader opened by
+    /// hand 4 minutes before the read and which names only this person".
+    /// </summary>
+    public string CaseProvenance()
+    {
+        if (Cover is not { } c)
+        {
+            return "no case";
+        }
+        var opener = c.Opener == ReaderId ? "the reader" : c.Opener;
+        var how = c.Source switch
+        {
+            CaseSource.Manual => " by hand",
+            CaseSource.Ticket => " from a ticket",
+            CaseSource.Queue => " from a queue",
+            _ => "",
+        };
+        var names = c.SubjectCount == 1 ? "names only this person" : $"names {c.SubjectCount} people";
+        var closes = c.Closed is { } closed && closed >= Time && closed - Time < (_habits?.Options.JustInTime ?? TimeSpan.FromHours(1))
+            ? $", closing {Words.Duration(closed - Time)} after it" : "";
+        var unusual = SelfMadeUnusual ? ", unlike the cases their peers work from tickets and queues" : "";
+        return $"{c.Id}, which {opener} opened{how} {Words.Duration(Time - c.Opened)} before the read and which {names}{closes}{unusual}";
+    }
 
     public bool Allowed => Event.Outcome == Outcome.Allow;
 
@@ -95,4 +183,16 @@ public sealed class Observation
 
     /// <summary>The reader's peer group: department and roles.</summary>
     public string PeerGroup { get; }
+}
+
+internal static class Words
+{
+    /// <summary>A span as people say it: "4 minutes", "3 hours", "2 days".</summary>
+    public static string Duration(TimeSpan span) =>
+        span.TotalMinutes < 1 ? "under a minute"
+        : span.TotalHours < 2 ? Plural((int)span.TotalMinutes, "minute")
+        : span.TotalDays < 2 ? Plural((int)span.TotalHours, "hour")
+        : Plural((int)span.TotalDays, "day");
+
+    private static string Plural(int n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
 }

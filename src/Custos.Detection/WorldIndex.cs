@@ -14,7 +14,7 @@ public sealed class WorldIndex
     /// <summary>The class a staff member's own platform account is protected as (formats.md).</summary>
     public const string EmployeeClass = "employee";
 
-    private static readonly CaseSpan[] NoCases = [];
+    private static readonly CaseCover[] NoCases = [];
 
     private readonly Dictionary<string, StaffMember> _staff = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Subject> _subjects = new(StringComparer.Ordinal);
@@ -22,7 +22,7 @@ public sealed class WorldIndex
     private readonly Dictionary<string, string> _zoneOfJurisdiction = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CategoryInfo> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _departmentParent = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Reader, string Subject), CaseSpan[]> _casesByReaderAndSubject = [];
+    private readonly Dictionary<(string Reader, string Subject), CaseCover[]> _casesByReaderAndSubject = [];
     private readonly Dictionary<string, string[]> _contacts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _peerGroups = new(StringComparer.Ordinal);
 
@@ -61,10 +61,10 @@ public sealed class WorldIndex
             _subjects[subject.Id] = subject;
         }
 
-        var cases = new Dictionary<(string, string), List<CaseSpan>>();
+        var cases = new Dictionary<(string, string), List<CaseCover>>();
         foreach (var @case in world.Cases)
         {
-            var span = new CaseSpan(@case.Id, @case.Opened, @case.Closed);
+            var span = new CaseCover(@case.Id, @case.Opened, @case.Closed, @case.Opener, @case.Subjects.Count, @case.Source);
             foreach (var holder in @case.Members.Prepend(@case.Owner).Distinct(StringComparer.Ordinal))
             {
                 foreach (var subject in @case.Subjects)
@@ -162,16 +162,30 @@ public sealed class WorldIndex
     /// How long after a case closes it still explains a read: the follow-up on a ticket just
     /// closed, or reopened, is not browsing. Zero holds to the letter of formats.md.
     /// </param>
-    public bool IsExplained(string reader, string subject, DateTimeOffset time, TimeSpan grace = default)
+    public bool IsExplained(string reader, string subject, DateTimeOffset time, TimeSpan grace = default) =>
+        Cover(reader, subject, time, grace) is not null;
+
+    /// <summary>
+    /// The case that best explains <paramref name="reader"/> reading <paramref name="subject"/>
+    /// at <paramref name="time"/> (see <see cref="IsExplained"/>), or null when none does: of
+    /// several, one that someone other than the reader opened or a ticket or queue made, then
+    /// the one opened longest before the read — the strongest claim wins.
+    /// </summary>
+    public CaseCover? Cover(string reader, string subject, DateTimeOffset time, TimeSpan grace = default)
     {
+        CaseCover? best = null;
         foreach (var span in _casesByReaderAndSubject.GetValueOrDefault((reader, subject), NoCases))
         {
-            if (span.Opened <= time && (span.Closed is null || time < span.Closed + grace))
+            if (span.Opened <= time && (span.Closed is null || time < span.Closed + grace)
+                && (best is not { } b || Stronger(span, b, reader)))
             {
-                return true;
+                best = span;
             }
         }
-        return false;
+        return best;
+
+        static bool Stronger(CaseCover candidate, CaseCover current, string reader) =>
+            candidate.IsSelfMade(reader) != current.IsSelfMade(reader) ? !candidate.IsSelfMade(reader) : candidate.Opened < current.Opened;
     }
 
     /// <summary>Subjects related to <paramref name="subject"/> by any relationship, either direction.</summary>
@@ -254,4 +268,18 @@ public sealed class WorldIndex
 /// </param>
 public readonly record struct CategoryInfo(string Id, int Tier, MaskKind Mask, bool IsLocationGrade);
 
-internal readonly record struct CaseSpan(string Id, DateTimeOffset Opened, DateTimeOffset? Closed);
+/// <summary>A case as evidence for a read: what it is and where it came from (formats.md, provenance).</summary>
+/// <param name="Id">The case's identifier.</param>
+/// <param name="Opened">When it was opened.</param>
+/// <param name="Closed">When it closed, if it has.</param>
+/// <param name="Opener">Who created it: <c>opened_by</c>, else the owner.</param>
+/// <param name="SubjectCount">How many subjects it names.</param>
+/// <param name="Source">Where it came from, when the case system says.</param>
+public readonly record struct CaseCover(string Id, DateTimeOffset Opened, DateTimeOffset? Closed, string Opener, int SubjectCount, CaseSource? Source)
+{
+    /// <summary>
+    /// The reader made the case themselves: they opened it, and no ticket or queue (someone
+    /// else's request) stands behind it. Such a case is the reader's own claim.
+    /// </summary>
+    public bool IsSelfMade(string reader) => Opener == reader && Source is not (CaseSource.Ticket or CaseSource.Queue);
+}

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Custos.Formats;
 
 /// <summary>
@@ -148,5 +150,32 @@ public sealed record Case
 
     public DateTimeOffset? DiscloseAfter { get; init; }
 
+    /// <summary>
+    /// Who created the case, when it was not its owner (a case filed by a colleague or by a
+    /// ticketing system and assigned from a queue); null means the owner opened it. Provenance:
+    /// a case its own reader opened is that reader's claim, not someone else's request.
+    /// </summary>
+    public string? OpenedBy { get; init; }
+
+    /// <summary>Where the case came from; null when the case system does not say.</summary>
+    public CaseSource? Source { get; init; }
+
+    /// <summary>The identifier of whoever created the case: <see cref="OpenedBy"/>, else the owner.</summary>
+    [JsonIgnore]
+    public string Opener => OpenedBy ?? Owner;
+
     public bool IsOpenAt(DateTimeOffset time) => Opened <= time && (Closed is null || time < Closed);
+}
+
+/// <summary>How a case came to exist (formats.md, <c>cases[].source</c>).</summary>
+public enum CaseSource
+{
+    /// <summary>Created from a ticket someone else filed (a customer, a bug reporter, a pager).</summary>
+    Ticket,
+
+    /// <summary>Assigned from a work queue (reports, alerts, referrals).</summary>
+    Queue,
+
+    /// <summary>Typed in by hand by the person who opened it.</summary>
+    Manual,
 }

@@ -127,6 +127,11 @@ public static class WorldValidator
             {
                 Identifier(@case.Subjects[j], "user", $"cases[{i}].subjects[{j}]", problems);
             }
+            // A case may be opened by a system (system:helpdesk) as well as by a person.
+            if (@case.OpenedBy is { } openedBy && (openedBy.IndexOf(':', StringComparison.Ordinal) is <= 0 || openedBy.EndsWith(':')))
+            {
+                problems.Add($"cases[{i}].opened_by: '{openedBy}' is not an identifier of the form kind:id");
+            }
             if (@case.Closed is { } closed && closed < @case.Opened)
             {
                 problems.Add($"cases[{i}].closed: {closed:O} is before the case was opened");

@@ -41,7 +41,8 @@ public sealed class WorldFileTests
           "cases": [
             {"id": "case:IA-7", "purpose": "internal-audit", "owner": "staff:wei",
              "members": ["staff:chen"], "subjects": ["user:90002"],
-             "opened": "2026-06-01T00:00:00Z", "closed": null, "disclose_after": null}
+             "opened": "2026-06-01T00:00:00Z", "closed": null, "disclose_after": null,
+             "opened_by": "staff:lin", "source": "manual"}
           ]
         }
         """;
@@ -82,6 +83,7 @@ public sealed class WorldFileTests
         var audit = world.Cases.Single();
         audit.Opened.ShouldBe(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
         audit.Closed.ShouldBeNull();
+        (audit.OpenedBy, audit.Opener, audit.Source).ShouldBe(("staff:lin", "staff:lin", CaseSource.Manual));
         audit.IsOpenAt(new DateTimeOffset(2026, 6, 3, 0, 0, 0, TimeSpan.Zero)).ShouldBeTrue();
         audit.IsOpenAt(new DateTimeOffset(2026, 5, 31, 0, 0, 0, TimeSpan.Zero)).ShouldBeFalse();
     }
@@ -99,6 +101,32 @@ public sealed class WorldFileTests
         Encoding.UTF8.GetString(buffer.ToArray()).ShouldContain("\"disclose_after\": null");
         again.Staff.ShouldBe(world.Staff, ignoreOrder: false, comparer: new StaffComparer());
         again.Cases.Single().Opened.ShouldBe(world.Cases.Single().Opened);
+    }
+
+    [Fact]
+    public void A_case_written_before_provenance_existed_counts_as_opened_by_its_owner()
+    {
+        var world = Parse(CompleteExample.Replace(",\n     \"opened_by\": \"staff:lin\", \"source\": \"manual\"}", "}", StringComparison.Ordinal));
+
+        var audit = world.Cases.Single();
+        (audit.OpenedBy, audit.Opener, audit.Source).ShouldBe((null, "staff:wei", (CaseSource?)null));
+    }
+
+    [Fact]
+    public void An_unknown_case_source_lists_the_sources_there_are()
+    {
+        var error = Fails(CompleteExample.Replace("\"source\": \"manual\"", "\"source\": \"whim\"", StringComparison.Ordinal));
+
+        error.Message.ShouldContain("source");
+        error.Message.ShouldContain("ticket");
+    }
+
+    [Fact]
+    public void A_case_opener_must_be_an_identifier()
+    {
+        var error = Fails(CompleteExample.Replace("\"opened_by\": \"staff:lin\"", "\"opened_by\": \"lin\"", StringComparison.Ordinal));
+
+        error.Message.ShouldContain("cases[0].opened_by");
     }
 
     [Fact]

@@ -59,6 +59,7 @@ public sealed class WorldValidatorTests
         { "case of an unknown purpose", w => w with { Cases = [w.Cases[0] with { Purpose = "curiosity" }] }, "cases[0].purpose: 'curiosity' is not a purpose" },
         { "case owned by a stranger", w => w with { Cases = [w.Cases[0] with { Owner = "staff:ghost" }] }, "cases[0].owner" },
         { "case member unknown", w => w with { Cases = [w.Cases[0] with { Members = ["staff:lin", "staff:ghost"] }] }, "cases[0].members[1]" },
+        { "case opener not an identifier", w => w with { Cases = [w.Cases[0] with { OpenedBy = "lin" }] }, "cases[0].opened_by" },
         { "case closed before opened", w => w with { Cases = [w.Cases[0] with { Closed = June1.AddDays(-1) }] }, "cases[0].closed" },
     };
 

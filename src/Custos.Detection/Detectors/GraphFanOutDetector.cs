@@ -74,17 +74,25 @@ public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
         }
         if (anchors)
         {
-            pool.Anchor(o.SubjectId, o.Id, o.ReaderId, o.Time);
+            pool.Anchor(o.SubjectId, o.Id, o.ReaderId, o.Time, suspect: !o.Explained || o.SelfMadeOutsidePeers());
         }
-        if (o.Explained)
+        // A contact under a case the reader made themselves still counts when the protected
+        // person it leads back to was read suspiciously too: one broad case of one's own, naming
+        // journalists and their contacts alike, is not an investigation someone asked for.
+        var selfMadeOnly = o.Explained;
+        if (o.Explained && !o.SelfMadeCover)
         {
             return;
         }
         pool.ExpireAnchors(o.Time - options.Window);
         string? anchor = null;
         var hops = int.MaxValue;
-        foreach (var (candidate, _) in pool.Anchors)
+        foreach (var (candidate, held) in pool.Anchors)
         {
+            if (selfMadeOnly && !held.Suspect)
+            {
+                continue;
+            }
             if (candidate != o.SubjectId && o.World.Distance(candidate, o.SubjectId, options.MaxHops) is { } d && d < hops)
             {
                 (anchor, hops) = (candidate, d);
@@ -108,7 +116,7 @@ public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
                 Readers = [o.ReaderId],
                 Subjects = [o.SubjectId],
                 Evidence = [o.Id],
-                Reason = $"{o.ReaderId} went on to read {o.SubjectId}, {relation} of protected subject {anchor}, with no open case naming them.",
+                Reason = $"{o.ReaderId} went on to read {o.SubjectId}, {relation} of protected subject {anchor}, {o.CaseClause()}.",
             });
             pool.FiredUntil = o.Time + options.Window;
             return;
@@ -136,7 +144,7 @@ public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
             Readers = readers,
             Subjects = [.. linked.Select(a => a.Key), .. related],
             Evidence = [.. linked.Select(a => a.Value.EventId), .. pool.Related.EventIds()],
-            Reason = $"{who} read protected subject {Text.List([.. linked.Select(a => a.Key)])} and then {related.Length} of their contacts or contacts' contacts ({Text.List(related)}) with no open case naming them.",
+            Reason = $"{who} read protected subject {Text.List([.. linked.Select(a => a.Key)])} and then {related.Length} of their contacts or contacts' contacts ({Text.List(related)}) {o.CasesClause()}.",
         });
         pool.FiredUntil = o.Time + options.Window;
     }
@@ -150,15 +158,16 @@ public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
     /// <summary>The anchors and related reads of one reader or one department.</summary>
     private sealed class Pool(GraphFanOutOptions options)
     {
-        public Dictionary<string, (DateTimeOffset Time, string EventId, string Reader)> Anchors { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (DateTimeOffset Time, string EventId, string Reader, bool Suspect)> Anchors { get; } = new(StringComparer.Ordinal);
 
         public SightingWindow Related { get; } = new(options.Window, 256);
 
         public DateTimeOffset FiredUntil { get; set; } = DateTimeOffset.MinValue;
 
-        public void Anchor(string subject, string eventId, string reader, DateTimeOffset time)
+        public void Anchor(string subject, string eventId, string reader, DateTimeOffset time, bool suspect)
         {
-            Anchors[subject] = (time, eventId, reader);
+            // A suspicious read of an anchor stays suspicious when the same person is read again under a case.
+            Anchors[subject] = (time, eventId, reader, suspect || (Anchors.TryGetValue(subject, out var held) && held.Suspect));
             if (Anchors.Count > options.MaxAnchors)
             {
                 Anchors.Remove(Anchors.MinBy(a => a.Value.Time).Key);

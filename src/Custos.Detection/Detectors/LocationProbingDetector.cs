@@ -117,7 +117,7 @@ public sealed class LocationProbingDetector(LocationProbingOptions options) : ID
                 Readers = [o.ReaderId],
                 Subjects = subjects,
                 Evidence = state.Many.EventIds(),
-                Reason = $"{o.ReaderId} read location-grade data ({o.HighestCategory}) of {many} subjects ({Text.List(subjects)}) within {Text.Duration(options.ManyWindow)} with no open case naming them.",
+                Reason = $"{o.ReaderId} read location-grade data ({o.HighestCategory}) of {many} subjects ({Text.List(subjects)}) within {Text.Duration(options.ManyWindow)} {o.CasesClause()}.",
             });
             state.FiredUntil = o.Time + options.ManyWindow;
         }

@@ -35,6 +35,13 @@ public sealed record ProtectedSubjectOptions
     /// </summary>
     public double DeniedWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// Multiplier of a read under a case the reader made themselves (formats.md, provenance)
+    /// that names a protected subject of a class the reader's peers seldom touch: such a case
+    /// is the reader's own claim, so the read still scores, lower than with no case at all.
+    /// </summary>
+    public double SelfMadeWeight { get; init; } = 0.75;
+
     /// <summary>Lowest tier that makes the finding high severity.</summary>
     public int HighTier { get; init; } = 3;
 }
@@ -42,7 +49,9 @@ public sealed record ProtectedSubjectOptions
 /// <summary>
 /// Reads (or attempts, allowed or denied) of protected subjects that no open case of the reader
 /// names. Invariant 3 makes every legitimate read name a case covering the subject; a protected
-/// subject read outside one is the first link of the design's section 1 incident.
+/// subject read outside one is the first link of the design's section 1 incident. A case the
+/// reader made themselves does not silence a read of a class their peer group seldom touches
+/// (a journalist read by an auditor "for an investigation"): it scores lower, but it scores.
 /// </summary>
 public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : IDetector
 {
@@ -59,7 +68,7 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
         ArgumentNullException.ThrowIfNull(observation);
         var o = observation;
         ArgumentNullException.ThrowIfNull(findings);
-        if (!o.IsProtected || o.Explained)
+        if (!o.IsProtected || (o.Explained && !o.SelfMadeOutsidePeers()))
         {
             return;
         }
@@ -68,7 +77,7 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
         {
             weight = Math.Max(weight, options.ClassWeights.GetValueOrDefault(@class, options.DefaultClassWeight));
         }
-        var score = weight * o.MaxTier * (o.Allowed ? 1 : options.DeniedWeight);
+        var score = weight * o.MaxTier * (o.Allowed ? 1 : options.DeniedWeight) * (o.Covered ? options.SelfMadeWeight : 1);
         var state = _readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, score));
 
@@ -85,7 +94,7 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
                 Readers = [o.ReaderId],
                 Subjects = [o.SubjectId],
                 Evidence = [o.Id],
-                Reason = $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) with no open case naming them.",
+                Reason = $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) {o.CaseClause()}.",
             });
             state.FiredUntil = o.Time + options.Window;
             return;
@@ -107,11 +116,13 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
             Subjects = subjects,
             Evidence = state.Window.EventIds(),
             Reason = subjects.Length == 1
-                ? $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) with no open case naming them."
-                : $"{o.ReaderId} read {subjects.Length} protected subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} with no open case naming them, the last ({classes}) for {what}{(o.Allowed ? "" : ", refused")}.",
+                ? $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) {o.CaseClause()}{Outside(o)}."
+                : $"{o.ReaderId} read {subjects.Length} protected subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} {o.CasesClause()}, the last ({classes}) for {what}{(o.Allowed ? "" : ", refused")}{Outside(o)}.",
         });
         state.FiredUntil = o.Time + options.Window;
     }
+
+    private static string Outside(Observation o) => o.Covered ? "; their peers seldom read people of that class" : "";
 
     public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
 }

@@ -91,7 +91,7 @@ public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : 
             Readers = [o.ReaderId],
             Subjects = subjects,
             Evidence = [.. unexplained.Select(s => s.EventId)],
-            Reason = $"{o.ReaderId}, located in {o.Event.ReaderJurisdiction}{abroad}, read {count} subjects ({Text.List(subjects)}) whose data is held in zone {o.SubjectZone}, with no open case naming them.",
+            Reason = $"{o.ReaderId}, located in {o.Event.ReaderJurisdiction}{abroad}, read {count} subjects ({Text.List(subjects)}) whose data is held in zone {o.SubjectZone}, {o.CasesClause()}.",
         });
         state.FiredUntil = o.Time + options.Window;
     }

@@ -20,7 +20,8 @@ public sealed record SelfColleagueOptions
 /// <summary>
 /// Reads of staff members' own platform accounts (<c>staff[].account</c>) by themselves, by a
 /// colleague of the same department, or by someone in their management line: curiosity about
-/// people one knows, the commonest insider misuse.
+/// people one knows, the commonest insider misuse. A case the reader opened themselves does not
+/// excuse a colleague's account unless their peers read employees' accounts as their work.
 /// </summary>
 public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetector
 {
@@ -46,7 +47,7 @@ public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetec
         {
             relation = o.Explained && !options.SelfEvenWithCase ? null : "their own account";
         }
-        else if (o.Explained || o.Reader is null)
+        else if (o.Reader is null || (o.Covered && !ColleagueCaseIsWeak(o)))
         {
             relation = null;
         }
@@ -87,10 +88,18 @@ public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetec
             Readers = [o.ReaderId],
             Subjects = followUp ? [o.SubjectId] : state.Window.Subjects(),
             Evidence = followUp ? [o.Id] : state.Window.EventIds(),
-            Reason = $"{o.ReaderId} {verb} {o.HighestCategory ?? "data"} of {o.SubjectId}, {relation}{(self ? "" : ", with no open case naming them")}.",
+            Reason = $"{o.ReaderId} {verb} {o.HighestCategory ?? "data"} of {o.SubjectId}, {relation}{(self && o.Covered ? "" : ", " + o.CaseClause())}.",
         });
         state.FiredUntil = o.Time + options.Window;
     }
+
+    /// <summary>
+    /// A case explains a look at a colleague only when someone else asked for it (a ticket, a
+    /// queue, a colleague's case) — or when the reader made it themselves and reading employees'
+    /// accounts is what their peer group does (internal audit), learned, not named.
+    /// </summary>
+    private static bool ColleagueCaseIsWeak(Observation o) =>
+        o.SelfMadeCover && (o.SelfMadeUnusual || o.IsRareForPeers(WorldIndex.EmployeeClass));
 
     public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
 }

@@ -98,7 +98,7 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
             Readers = [o.ReaderId],
             Subjects = subjects,
             Evidence = [.. items.Select(s => s.EventId)],
-            Reason = $"{o.ReaderId} read {subjects.Length} subjects ({Text.List(subjects)}) within {Text.Duration(window)} with no open case of theirs naming any of them.",
+            Reason = $"{o.ReaderId} read {subjects.Length} subjects ({Text.List(subjects)}) within {Text.Duration(window)} {(o.Covered ? o.CasesClause() : "with no open case of theirs naming any of them")}.",
         });
         state.FiredUntil = o.Time + options.Window;
     }
@@ -111,7 +111,7 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
         Readers = [o.ReaderId],
         Subjects = [o.SubjectId],
         Evidence = [o.Id],
-        Reason = $"{o.ReaderId} read {o.SubjectId} with no open case of theirs naming them.",
+        Reason = $"{o.ReaderId} read {o.SubjectId} {(o.Covered ? o.CaseClause() : "with no open case of theirs naming them")}.",
     };
 
     public void Evict(DateTimeOffset now)

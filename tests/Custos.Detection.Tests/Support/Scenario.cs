@@ -78,10 +78,13 @@ public sealed class Scenario
     {
         ArgumentNullException.ThrowIfNull(detector);
         var index = new WorldIndex(World);
+        var habits = new PeerHabits(Options.CaseProvenance);
         var findings = new List<Finding>();
         foreach (var e in _events.OrderBy(e => e.Time))
         {
-            detector.Observe(new Observation(e, index, Options.ClosedCaseGrace), findings);
+            var observation = new Observation(e, index, Options.ClosedCaseGrace, habits);
+            detector.Observe(observation, findings);
+            habits.Learn(observation);
         }
         return findings;
     }
