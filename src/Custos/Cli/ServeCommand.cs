@@ -69,6 +69,8 @@ internal static class ServeCommand
                 ReplaceWorld: parse.GetValue(replaceWorld));
             // Before anything starts: a misspelt key would otherwise be ignored without a word.
             Server.Configuration.StrictConfiguration.Enforce(ConfigCommand.Build(arguments));
+            // Here, not in the host: the tests compose the same host inside a process whose other files must stay shared.
+            PrivateFiles.RestrictNewFiles();
             using var host = CustosServer.CreateHostBuilder(arguments).Build();
             await host.RunAsync(cancellation);
             return ExitCodes.Success;

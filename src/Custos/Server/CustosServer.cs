@@ -80,6 +80,8 @@ public static class CustosServer
             .Validate(o => !string.IsNullOrWhiteSpace(o.Data), "Data must name the directory of the server's stores.")
             .ValidateOnStart();
 
+        // First of the hosted services: nothing opens a store or a key before the files are checked.
+        services.AddHostedService<DataDirectoryGuard>();
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<RequestLimitOptions>()
             .Bind(configuration.GetSection(RequestLimitOptions.Section))

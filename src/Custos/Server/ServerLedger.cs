@@ -127,6 +127,10 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
             return created;
         }
 
+        if (PrivateFiles.KeyFileProblem(_keyFile) is { } unsafeKey)
+        {
+            throw new LedgerStoreException(unsafeKey);
+        }
         var log = await LedgerSetup.OpenAsync(_store, cancellation: cancellation);
         NoteSigner? signer = null;
         try

@@ -16,7 +16,7 @@ internal static class AuthenticationSetup
                 "Auth:Authority must be an https:// URL (set Auth:RequireHttpsMetadata to false only for a test identity provider).")
             .ValidateOnStart();
         services.AddAuthorization();
-        services.AddSingleton(provider => new LocalSigningKeyProvider(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory));
+        services.AddSingleton<LocalSigningKeyProvider>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, LocalSigningKeyProvider>((jwt, auth, localKey) =>
@@ -36,7 +36,7 @@ internal static class AuthenticationSetup
                 jwt.TokenValidationParameters.ValidAudience = AuthOptions.LocalIssuer;
                 // Resolved per token, not when the options are built: a request without a token, or a
                 // node whose data directory is not there yet, never needs the key.
-                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => [localKey.Key];
+                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => localKey.TryGetKey() is { } key ? [key] : [];
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             });
         return services;
@@ -44,9 +44,41 @@ internal static class AuthenticationSetup
 }
 
 /// <summary>The node's signing key, loaded (or created) on first use and kept once loaded.</summary>
-internal sealed class LocalSigningKeyProvider(string dataDirectory)
+internal sealed class LocalSigningKeyProvider(IOptions<ServerOptions> server, ILogger<LocalSigningKeyProvider> logger)
 {
     private SymmetricSecurityKey? _key;
+    private string? _failure;
 
-    public SymmetricSecurityKey Key => _key ??= LocalSigningKey.LoadOrCreate(dataDirectory);
+    /// <summary>Why the key cannot be read, while it cannot.</summary>
+    public string? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>
+    /// The key, or null while it cannot be read: every token is then refused, and the reason is
+    /// logged once (not once per request, which would bury it) and again only when it changes.
+    /// </summary>
+    public SymmetricSecurityKey? TryGetKey()
+    {
+        if (Volatile.Read(ref _key) is { } key)
+        {
+            return key;
+        }
+        try
+        {
+            key = LocalSigningKey.LoadOrCreate(server.Value.DataDirectory);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or UnsafeKeyFileException)
+        {
+            if (Interlocked.Exchange(ref _failure, e.Message) != e.Message)
+            {
+                logger.LogError("Cannot read the token key, so every token is refused until it can be read: {Reason}", e.Message);
+            }
+            return null;
+        }
+        Volatile.Write(ref _key, key);
+        if (Interlocked.Exchange(ref _failure, null) is not null)
+        {
+            logger.LogInformation("The token key {KeyFile} is readable now", LocalSigningKey.PathIn(server.Value.DataDirectory));
+        }
+        return key;
+    }
 }

@@ -19,13 +19,16 @@ public static class LocalSigningKey
 {
     public const string FileName = "token-signing.key";
 
-    /// <summary>Loads the key of <paramref name="dataDirectory"/>, creating it on first use.</summary>
+    /// <summary>Where the key of <paramref name="dataDirectory"/> lives.</summary>
+    public static string PathIn(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), FileName);
+
+    /// <summary>Loads the key of <paramref name="dataDirectory"/>, creating it (and the directory, mode 0700) on first use.</summary>
     public static SymmetricSecurityKey LoadOrCreate(string dataDirectory)
     {
-        var path = Path.Combine(Path.GetFullPath(dataDirectory), FileName);
+        var path = PathIn(dataDirectory);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
             try
             {
                 // CreateNew: when two processes race to create the key, one wins and both use its key.
@@ -44,7 +47,25 @@ public static class LocalSigningKey
                 // Another process created it first.
             }
         }
+        return Read(path);
+    }
 
+    /// <summary>
+    /// Loads the existing key of <paramref name="dataDirectory"/>: a command line that made a new key
+    /// would mint tokens the server refuses, so a missing key is an error here.
+    /// </summary>
+    public static SymmetricSecurityKey Load(string dataDirectory)
+    {
+        var path = PathIn(dataDirectory);
+        return File.Exists(path)
+            ? Read(path)
+            : throw new InvalidOperationException($"there is no token key {path}: start the server on that data directory first (it makes the key), or name the server's with --data or --config.");
+    }
+
+    /// <remarks>Refuses a key that others could read or have written: it can no longer tell this node's tokens from anyone's.</remarks>
+    private static SymmetricSecurityKey Read(string path)
+    {
+        PrivateFiles.RequirePrivateKeyFile(path);
         byte[] key;
         try
         {
@@ -53,6 +74,10 @@ public static class LocalSigningKey
         catch (FormatException e)
         {
             throw new InvalidOperationException($"The token key {path} is not 64 hexadecimal digits.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"cannot read the token key {path}: {e.Message}", e);
         }
         if (key.Length != 32)
         {
