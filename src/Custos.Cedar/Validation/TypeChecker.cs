@@ -462,8 +462,9 @@ internal sealed class TypeChecker(SchemaIndex schema, RequestEnvironment environ
                     return Answer.Fail(attribute.Type);
                 default:
                     var known = KnownAttributes(target);
+                    var hint = Suggestions.Closest(get.Attribute, known) is { } closest ? $"did you mean `{closest}`? " : "";
                     report(get.Position, $"{Describe(target)} has no attribute `{get.Attribute}`"
-                        + (known.Count == 0 ? "" : $" (it has: {string.Join(", ", known)})"));
+                        + (known.Count == 0 ? "" : $" ({hint}it has: {string.Join(", ", known)})"));
                     return Answer.Fail(null);
             }
         });

@@ -144,51 +144,20 @@ public sealed class Validator
         {
             if (!_schema.IsKnownEntityType(type))
             {
-                report(position, $"unknown entity type `{type}`: the schema declares {Suggest(type.Name, _schema.Schema.EntityTypes.Keys.Select(t => t.Name))}");
+                report(position, $"unknown entity type `{type}`: the schema declares {Suggestions.Describe(type.Name, _schema.Schema.EntityTypes.Keys.Select(t => t.Name))}");
             }
         }
         foreach (var (uid, position) in uids.DistinctBy(u => u.Uid))
         {
             if (uid.Type.IsAction && !_schema.IsDeclaredAction(uid))
             {
-                report(position, $"unknown action {uid}: the schema declares {Suggest(uid.ToString(), _schema.Schema.ActionDeclarations.Keys.Select(a => a.ToString()))}");
+                report(position, $"unknown action {uid}: the schema declares {Suggestions.Describe(uid.ToString(), _schema.Schema.ActionDeclarations.Keys.Select(a => a.ToString()))}");
             }
             else if (!uid.Type.IsAction && ValueConformance.EnumProblem(uid, _schema) is { } problem)
             {
                 report(position, problem);
             }
         }
-    }
-
-    private static string Suggest(string name, IEnumerable<string> known)
-    {
-        var names = known.Order(StringComparer.Ordinal).ToList();
-        if (names.Count == 0)
-        {
-            return "none";
-        }
-        var closest = names.MinBy(candidate => Distance(name, candidate))!;
-        return Distance(name, closest) <= Math.Max(2, name.Length / 3)
-            ? $"`{closest}` (a typo?)"
-            : string.Join(", ", names.Take(10).Select(n => $"`{n}`")) + (names.Count > 10 ? ", …" : "");
-    }
-
-    /// <summary>Levenshtein distance, for "did you mean" suggestions.</summary>
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var diagonal = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.Length];
     }
 
     private static void CollectNames(Expr expr, List<(EntityUid, SourcePosition)> uids, List<(EntityType, SourcePosition)> types)

@@ -189,6 +189,80 @@ public sealed class CedarCommandTests : IDisposable
         result.ErrorLines[0].ShouldContain("no Cedar integration tests");
     }
 
+    private static string IncidentSchema => Path.Combine(Path.GetDirectoryName(RepositoryPaths.IncidentPolicies)!, "custos.cedarschema");
+
+    [Fact]
+    public async Task Validate_accepts_the_incident_policies_with_the_schema_shipped_beside_them()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "validate", "--schema", IncidentSchema, "--policies", RepositoryPaths.IncidentPolicies]);
+
+        result.ExitCode.ShouldBe(0, result.StandardOutput + result.StandardError);
+        result.StandardOutput.TrimEnd().ShouldEndWith("policies validate");
+    }
+
+    [Fact]
+    public async Task Validate_refuses_a_typo_in_a_forbid_naming_file_line_column_and_rule()
+    {
+        var policies = _temp.Combine("typo");
+        Directory.CreateDirectory(policies);
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.IncidentPolicies, "*.cedar"))
+        {
+            File.Copy(file, Path.Combine(policies, Path.GetFileName(file)));
+        }
+        var staff = Path.Combine(policies, "50-staff.cedar");
+        File.ReadAllText(staff).ShouldContain("unless { principal.active }");
+        File.WriteAllText(staff, File.ReadAllText(staff).Replace("unless { principal.active }", "unless { principal.rolez }", StringComparison.Ordinal));
+
+        var result = await CustosProcess.RunAsync(["cedar", "validate", "--schema", IncidentSchema, "--policies", policies]);
+
+        result.ExitCode.ShouldBe(1, result.StandardOutput + result.StandardError);
+        var line = result.StandardOutput.TrimEnd().Split('\n').ShouldHaveSingleItem();
+        line.ShouldStartWith($"{staff}:4:10: policy `reader-active`: ");
+        line.ShouldContain("entity type `Staff` has no attribute `rolez`");
+        line.ShouldContain("did you mean `roles`?");
+    }
+
+    [Fact]
+    public async Task Validate_without_a_schema_is_a_usage_error()
+    {
+        var result = await CustosProcess.RunAsync(["cedar", "validate", "--policies", Write("policies.cedar", Policies)]);
+
+        result.ExitCode.ShouldBe(2);
+        result.ErrorLines.ShouldHaveSingleItem().ShouldContain("--schema");
+    }
+
+    [Fact]
+    public async Task Authorize_takes_a_directory_as_the_server_does_and_names_policies_by_their_id()
+    {
+        Write("dir/10-view.cedar", """
+            @id("alice-view")
+            permit(principal in Group::"staff", action == Action::"view", resource) when { context.mfa };
+            """);
+        Write("dir/20-country.cedar", """forbid(principal, action, resource) when { context.country == "XX" };""");
+
+        var allowed = await AuthorizeAsync(policies: _temp.Combine("dir"));
+        var denied = await AuthorizeAsync(policies: _temp.Combine("dir"), request: Write("xx.json", RequestJson("XX")));
+
+        allowed.ExitCode.ShouldBe(0, allowed.StandardError);
+        using var allow = JsonDocument.Parse(allowed.StandardOutput);
+        allow.RootElement.GetProperty("reasons").EnumerateArray().Select(e => e.GetString()).ShouldBe(["alice-view"]);
+        using var deny = JsonDocument.Parse(denied.StandardOutput);
+        deny.RootElement.GetProperty("decision").GetString().ShouldBe("deny");
+        deny.RootElement.GetProperty("reasons").EnumerateArray().Select(e => e.GetString()).ShouldBe(["20-country.cedar#0"]);
+    }
+
+    [Fact]
+    public async Task Authorize_names_a_policy_of_a_file_by_its_id_when_it_has_one()
+    {
+        var result = await AuthorizeAsync(policies: Write("named.cedar", """
+            @id("alice-view")
+            permit(principal in Group::"staff", action == Action::"view", resource) when { context.mfa };
+            """));
+
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        json.RootElement.GetProperty("reasons").EnumerateArray().Select(e => e.GetString()).ShouldBe(["alice-view"]);
+    }
+
     [Fact]
     public async Task Cedar_commands_have_help()
     {
