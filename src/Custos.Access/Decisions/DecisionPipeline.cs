@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Custos.Access.Domain;
 using Custos.Cedar;
@@ -28,6 +29,8 @@ public sealed class DecisionPipeline(
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        using var activity = AccessTelemetry.Source.StartActivity(AccessTelemetry.DecideActivity);
         var snapshot = state.Current;
         var directory = snapshot.Directory;
         Validate(request, directory);
@@ -55,7 +58,10 @@ public sealed class DecisionPipeline(
         {
             // 2. Evaluate, and 3. the obligations: per category, may it be read, and unmasked?
             var revoked = standing.Revoked(staff);
-            categories = Evaluate(snapshot, staff, subject, request, reader.Location, now, standing.LiveGrants(staff.Id, now), revoked is not null);
+            using (AccessTelemetry.Source.StartActivity(AccessTelemetry.CedarActivity))
+            {
+                categories = Evaluate(snapshot, staff, subject, request, reader.Location, now, standing.LiveGrants(staff.Id, now), revoked is not null);
+            }
             if (revoked is not null)
             {
                 // The policy says that access was revoked; the revocation says by what and why.
@@ -103,6 +109,18 @@ public sealed class DecisionPipeline(
         }
 
         var decision = new Decision(id, now, reader, request, outcome, categories, Reasons(categories), index);
+
+        // Closed vocabularies only: a metric tag never names a reader, subject or case.
+        var tags = new TagList { { "outcome", entry.Decision }, { "mode", mode } };
+        AccessTelemetry.Decisions.Add(1, tags);
+        AccessTelemetry.DecisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("custos.decision.id", id);
+            activity.SetTag("custos.decision.outcome", entry.Decision);
+            activity.SetTag("custos.decision.mode", mode);
+            activity.SetTag("custos.ledger.index", index);
+        }
 
         // 5. Publish to detection and the projections; they must never hold up the answer.
         foreach (var listener in _listeners)
@@ -218,9 +236,20 @@ public sealed class DecisionPipeline(
         return reasons.Count > 0 ? reasons : [.. categories.Values.SelectMany(c => c.Reasons).Distinct(StringComparer.Ordinal)];
     }
 
-    public static string Name(DecisionOutcome outcome) => outcome.ToString().ToLowerInvariant();
+    // Literals, not ToString(): these run for every decision and the metrics' tags reuse them.
+    public static string Name(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Allow => "allow",
+        DecisionOutcome.Partial => "partial",
+        _ => "deny",
+    };
 
-    public static string Name(CategoryEffect effect) => effect.ToString().ToLowerInvariant();
+    public static string Name(CategoryEffect effect) => effect switch
+    {
+        CategoryEffect.Raw => "raw",
+        CategoryEffect.Masked => "masked",
+        _ => "deny",
+    };
 }
 
 /// <summary>Hears of every ledgered decision, right after it is durable. Must return at once.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Custos.Ledger.Checkpoints;
 using Custos.Ledger.Hashing;
@@ -106,11 +107,27 @@ public sealed class MerkleLog : IAsyncDisposable
         {
             throw new LedgerAppendException($"The entry has {canonical.Length} bytes; the ledger takes at most {_options.MaxEntryBytes}.");
         }
-        var pending = new PendingAppend(canonical, Rfc9162.HashLeaf(canonical));
+        // Traced only when someone listens: the untraced path allocates no state machine.
+        return LedgerTelemetry.Source.HasListeners()
+            ? AppendTracedAsync(canonical, cancellation)
+            : Enqueue(canonical, default, cancellation);
+    }
+
+    private Task<long> Enqueue(byte[] canonical, ActivityContext caller, CancellationToken cancellation)
+    {
+        var pending = new PendingAppend(canonical, Rfc9162.HashLeaf(canonical), caller, Stopwatch.GetTimestamp());
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         // Cancelling abandons the wait; the entry may still become durable if its batch had
         // already been taken.
         return cancellation.CanBeCanceled ? pending.Task.WaitAsync(cancellation) : pending.Task;
+    }
+
+    private async Task<long> AppendTracedAsync(byte[] canonical, CancellationToken cancellation)
+    {
+        using var activity = LedgerTelemetry.Source.StartActivity(LedgerTelemetry.AppendActivity);
+        var index = await Enqueue(canonical, activity?.Context ?? default, cancellation);
+        activity?.SetTag("custos.ledger.index", index);
+        return index;
     }
 
     /// <summary>The entry's exact bytes, as hashed.</summary>
@@ -277,6 +294,8 @@ public sealed class MerkleLog : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
+        // The writer outlives whatever request opened the log; its commits start traces of their own.
+        Activity.Current = null;
         var reader = _queue.Reader;
         var batch = new List<PendingAppend>(_options.MaxBatchSize);
         while (await reader.WaitToReadAsync())
@@ -317,12 +336,18 @@ public sealed class MerkleLog : IAsyncDisposable
                     range.Append(batch[i].LeafHash, (id, hash) => nodes.Add(new(id, hash)));
                 }
 
-                await _store.AppendAsync(new AppendBatch(first, leaves, nodes), CancellationToken.None);
+                using (var activity = StartCommitActivity(batch))
+                {
+                    await _store.AppendAsync(new AppendBatch(first, leaves, nodes), CancellationToken.None);
+                }
 
                 _range = range;
                 Volatile.Write(ref _head, new TreeHead(range.Size, range.Root()));
+                var durable = Stopwatch.GetTimestamp();
+                LedgerTelemetry.BatchSize.Record(batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
+                    LedgerTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(batch[i].Queued, durable).TotalSeconds);
                     batch[i].TrySetResult(first + i);
                 }
                 return;
@@ -347,11 +372,40 @@ public sealed class MerkleLog : IAsyncDisposable
         }
     }
 
-    private sealed class PendingAppend(byte[] entry, byte[] leafHash) : TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>
+    /// A batch serves many requests, so its span belongs to none of their traces: it stands on
+    /// its own and links to each traced append it makes durable.
+    /// </summary>
+    private static Activity? StartCommitActivity(List<PendingAppend> batch)
+    {
+        if (!LedgerTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+        var links = new List<ActivityLink>();
+        foreach (var pending in batch)
+        {
+            if (pending.Caller != default)
+            {
+                links.Add(new ActivityLink(pending.Caller));
+            }
+        }
+        var activity = LedgerTelemetry.Source.StartActivity(LedgerTelemetry.CommitActivity, ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("custos.ledger.batch.size", batch.Count);
+        return activity;
+    }
+
+    private sealed class PendingAppend(byte[] entry, byte[] leafHash, ActivityContext caller, long queued) : TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public byte[] Entry { get; } = entry;
 
         public byte[] LeafHash { get; } = leafHash;
+
+        /// <summary>The append's span, when traced, for the commit's link.</summary>
+        public ActivityContext Caller { get; } = caller;
+
+        /// <summary>When it was queued (<see cref="Stopwatch"/> ticks), for the append latency.</summary>
+        public long Queued { get; } = queued;
     }
 }
 

@@ -84,7 +84,9 @@ internal static partial class ConfigCommand
     private static string Redact(string key, string value)
     {
         var name = key[(key.LastIndexOf(':') + 1)..];
-        if (name.Contains("secret", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase))
+        // Telemetry:Otlp:Headers carries a backend's API key.
+        if (name.Contains("secret", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Headers", StringComparison.OrdinalIgnoreCase))
         {
             return "(redacted)";
         }

@@ -1,6 +1,7 @@
 using Custos.Server.Authentication;
 using Custos.Server.Detection;
 using Custos.Server.Scim;
+using Custos.Server.Telemetry;
 using Custos.Access;
 using Custos.Access.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -55,6 +56,8 @@ public static class CustosServer
                 });
                 // Logging:Console:FormatterName picks "simple" or "json"; scopes carry the request id.
                 logging.AddConfiguration(context.Configuration.GetSection("Logging"));
+                // Every line logged within a request carries its TraceId and SpanId, as its traces do.
+                logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
                 logging.AddConsole();
             })
             .UseDefaultServiceProvider((context, provider) =>
@@ -90,6 +93,7 @@ public static class CustosServer
         services.AddRouting();
         services.AddCustosAuthentication(configuration);
         services.AddCustosProblemDetails();
+        services.AddCustosTelemetry(configuration);
         services.Configure<JsonOptions>(json =>
         {
             // The exchange formats of Custos (formats.md) are snake_case; the API speaks the same.
@@ -143,6 +147,7 @@ public static class CustosServer
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapHealthEndpoints();
+            endpoints.MapMetricsEndpoint();
             endpoints.MapDecisionEndpoints();
             endpoints.MapSubjectEndpoints();
             endpoints.MapPolicyEndpoints();

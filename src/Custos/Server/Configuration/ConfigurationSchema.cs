@@ -19,6 +19,7 @@ public static class ConfigurationSchema
         (LedgerOptions.Section, typeof(LedgerOptions)),
         (Scim.ScimOptions.Section, typeof(Scim.ScimOptions)),
         (LiveDetectionOptions.Section, typeof(LiveDetectionOptions)),
+        (Telemetry.TelemetryOptions.Section, typeof(Telemetry.TelemetryOptions)),
     ];
 
     /// <summary>Sections that belong to .NET itself (logging, Kestrel's endpoints and certificates), whose keys it checks.</summary>

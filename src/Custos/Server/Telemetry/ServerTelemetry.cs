@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+
+namespace Custos.Server.Telemetry;
+
+/// <summary>
+/// The server's own metrics, named once here; the libraries name theirs in
+/// <see cref="Access.AccessTelemetry"/> and <see cref="Ledger.LedgerTelemetry"/>.
+/// </summary>
+/// <remarks>
+/// Who may read them: anyone who reaches <c>GET /metrics</c>, as with <c>/healthz</c> — a
+/// Prometheus scraper holds no Custos token. That is safe only because no tag names a
+/// person: tags are closed vocabularies (outcome, mode, reason, detector, state), never a
+/// reader, subject or case id.
+/// </remarks>
+public static class ServerTelemetry
+{
+    /// <summary>The name of the server's <see cref="Meter"/>.</summary>
+    public const string Name = "Custos.Server";
+
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> AuthenticationFailures = Meter.CreateCounter<long>(
+        "custos.authentication.failures", "{request}", "Requests refused with 401, by reason (missing, expired, invalid).");
+}
