@@ -34,7 +34,7 @@ public sealed class RoutingTests
         {
             readers.ShouldNotContain(recipient);
             var member = World.Staff.Single(s => s.Id == recipient);
-            member.Roles.ShouldContain(OversightRouter.OversightRole);
+            member.Roles.ShouldContain(Roles.Oversight);
             foreach (var reader in readers)
             {
                 Index.ManagementChain(reader).ShouldNotContain(recipient);

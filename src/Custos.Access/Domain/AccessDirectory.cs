@@ -103,6 +103,25 @@ public sealed class AccessDirectory
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="person"/> stands outside <paramref name="other"/>, by the rule that
+    /// makes an approver independent of a requester (70-approvals.cedar): not the same person,
+    /// not in their department or one below it, not in their management chain.
+    /// </summary>
+    public bool IsIndependentOf(StaffMember person, string other)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        if (person.Id == other)
+        {
+            return false;
+        }
+        if (Staff(other) is { } member && DepartmentChain(person.Department).Any(d => d.Id == member.Department))
+        {
+            return false;
+        }
+        return !ManagementChain(other).Any(m => m.Id == person.Id);
+    }
+
     private Subject WithEmployeeClass(Subject subject) =>
         _staffByAccount.ContainsKey(subject.Id) && !subject.Protected.Contains(EmployeeClass)
             ? subject with { Protected = [.. subject.Protected, EmployeeClass] }

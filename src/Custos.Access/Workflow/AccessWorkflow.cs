@@ -63,17 +63,29 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
         return reads;
     }
 
-    public RevocationNotice? Revoked(StaffMember reader)
+    public RevocationNotice? Revoked(StaffMember reader) =>
+        RevocationsOf(reader) is [var first, ..] ? new RevocationNotice(first.Id, first.Reason) : null;
+
+    /// <summary>Every standing revocation that takes in this staff member, as the world stands now.</summary>
+    public IReadOnlyList<Revocation> RevocationsOf(StaffMember staff)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        foreach (var revocation in Current.StandingRevocations)
+        ArgumentNullException.ThrowIfNull(staff);
+        return [.. Current.StandingRevocations.Where(r => Covers(r.Scope, staff))];
+    }
+
+    /// <summary>
+    /// The people a revocation takes in: those it named when it was made, and those its scope
+    /// takes in now (a department revocation covers people who joined the department later).
+    /// </summary>
+    public IReadOnlySet<string> PeopleOf(Revocation revocation)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        var people = new HashSet<string>(revocation.People, StringComparer.Ordinal);
+        if (world.IsLoaded)
         {
-            if (Covers(revocation.Scope, reader))
-            {
-                return new RevocationNotice(revocation.Id, revocation.Reason);
-            }
+            people.UnionWith(world.Current.Directory.World.Staff.Where(s => Covers(revocation.Scope, s)).Select(s => s.Id));
         }
-        return null;
+        return people;
     }
 
     /// <summary>Whether a revocation's scope takes in this staff member, as the world stands now.</summary>

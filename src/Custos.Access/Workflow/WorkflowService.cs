@@ -24,9 +24,6 @@ public sealed class WorkflowService(
     WorkflowOptions options) : IDisposable
 {
     public const string TextKind = "text";
-    public const string PrivacyOfficerRole = "privacy-officer";
-    public const string OversightRole = "oversight";
-    public const string AdminRole = "admin";
 
     private readonly SemaphoreSlim _acting = new(1, 1);
 
@@ -163,6 +160,26 @@ public sealed class WorkflowService(
         }
     }
 
+    /// <summary>
+    /// The request, if <paramref name="viewerId"/> may see it: its requester, the people who may
+    /// decide it (or did), and admin and oversight, each in good standing. Anyone else is told
+    /// there is no such request, exactly as for an id that does not exist.
+    /// </summary>
+    public AccessRequest VisibleRequest(string viewerId, string requestId)
+    {
+        var missing = new WorkflowException(WorkflowErrorKind.NotFound, $"there is no access request {requestId}");
+        if (!workflow.Current.Requests.TryGetValue(requestId, out var request)
+            || state.Current.Directory.Staff(viewerId) is not { } viewer || !InGoodStanding(viewer))
+        {
+            throw missing;
+        }
+        var sees = request.Requester == viewer.Id
+            || viewer.Roles.Contains(Roles.Admin) || viewer.Roles.Contains(Roles.Oversight)
+            || request.Approvals.Any(a => a.Approver == viewer.Id) || request.Closed?.By == viewer.Id
+            || MayApprove(viewer, request, time.GetUtcNow()).Allowed;
+        return sees ? request : throw missing;
+    }
+
     /// <summary>Pending requests this person may approve and has not yet approved.</summary>
     public IReadOnlyList<AccessRequest> PendingFor(string staffId)
     {
@@ -216,7 +233,7 @@ public sealed class WorkflowService(
         try
         {
             var reviewer = KnownStaff(reviewerId);
-            RequireRole(reviewer, "review break-glass", OversightRole);
+            RequireRole(reviewer, "review break-glass", Roles.Oversight);
             if (!workflow.Current.BreakGlass.TryGetValue(grantId, out var record))
             {
                 throw new WorkflowException(WorkflowErrorKind.NotFound, $"there is no break-glass grant {grantId}");
@@ -253,14 +270,14 @@ public sealed class WorkflowService(
         await _acting.WaitAsync(cancellation);
         try
         {
-            var by = KnownStaff(byId);
+            var by = ActiveStaff(byId);
             if (!workflow.Current.Grants.TryGetValue(grantId, out var grant))
             {
                 throw new WorkflowException(WorkflowErrorKind.NotFound, $"there is no grant {grantId}");
             }
             if (grant.Reader != by.Id)
             {
-                RequireRole(by, "revoke another person's grant", AdminRole, OversightRole);
+                RequireRole(by, "revoke another person's grant", Roles.Admin, Roles.Oversight);
             }
             if (grant.Revoked is not null)
             {
@@ -293,7 +310,7 @@ public sealed class WorkflowService(
         try
         {
             var by = KnownStaff(byId);
-            RequireRole(by, "revoke access", AdminRole, OversightRole);
+            RequireRole(by, "revoke access", Roles.Admin, Roles.Oversight);
             return await RevokeActingAsync(by.Id, scope, reason, deactivation, cancellation);
         }
         finally
@@ -433,7 +450,13 @@ public sealed class WorkflowService(
         try
         {
             var by = KnownStaff(byId);
-            RequireRole(by, "lift a revocation", AdminRole, OversightRole);
+            RequireRole(by, "lift a revocation", Roles.Admin, Roles.Oversight);
+            if (workflow.Current.Revocations.TryGetValue(revocationId, out var revocation)
+                && workflow.PeopleOf(revocation).FirstOrDefault(p => !state.Current.Directory.IsIndependentOf(by, p)) is { } near)
+            {
+                throw new WorkflowException(WorkflowErrorKind.Forbidden,
+                    $"{by.Id} may not lift {revocationId}: a revocation is lifted only by someone independent of the people it covers, and {by.Id} is {(near == by.Id ? "one of them" : $"in the department or management chain of {near}")}");
+            }
             return await LiftActingAsync(by.Id, revocationId, reason, cancellation);
         }
         finally
@@ -512,7 +535,7 @@ public sealed class WorkflowService(
     private bool Granted(AccessRequest request)
     {
         var snapshot = state.Current;
-        var privacy = request.Approvals.Count(a => snapshot.Directory.Staff(a.Approver)?.Roles.Contains(PrivacyOfficerRole) == true);
+        var privacy = request.Approvals.Count(a => snapshot.Directory.Staff(a.Approver)?.Roles.Contains(Roles.PrivacyOfficer) == true);
         var context = RecordValue.Create(
         [
             new("request", Asked(snapshot, request)),
@@ -646,18 +669,25 @@ public sealed class WorkflowService(
     private StaffMember ActiveStaff(string id)
     {
         var staff = KnownStaff(id);
-        if (!staff.Active || workflow.Revoked(staff) is { } revoked)
+        if (!InGoodStanding(staff))
         {
             throw new WorkflowException(WorkflowErrorKind.Forbidden, $"{id} is not an active staff member in good standing");
         }
         return staff;
     }
 
-    private static void RequireRole(StaffMember staff, string what, params string[] roles)
+    /// <summary>Invariant 9: the inactive and the revoked hold no power, whatever their roles.</summary>
+    private bool InGoodStanding(StaffMember staff) => staff.Active && workflow.RevocationsOf(staff).Count == 0;
+
+    private void RequireRole(StaffMember staff, string what, params string[] roles)
     {
-        if (!staff.Active || !roles.Any(staff.Roles.Contains))
+        if (!roles.Any(staff.Roles.Contains))
         {
             throw new WorkflowException(WorkflowErrorKind.Forbidden, $"only {string.Join(" or ", roles)} may {what}");
+        }
+        if (!InGoodStanding(staff))
+        {
+            throw new WorkflowException(WorkflowErrorKind.Forbidden, $"{staff.Id} may not {what}: they are not an active staff member in good standing");
         }
     }
 

@@ -18,9 +18,6 @@ public sealed record OversightRoute(string Queue, IReadOnlyList<string> Recipien
 /// </summary>
 public sealed class OversightRouter
 {
-    /// <summary>The role formats.md gives the independent office.</summary>
-    public const string OversightRole = "oversight";
-
     /// <summary>The queue of last resort, outside the organisation (outside counsel).</summary>
     public const string ExternalQueue = "external";
 
@@ -103,7 +100,7 @@ public sealed class OversightRouter
     }
 
     private static bool IsOversight(StaffMember member) =>
-        member.Active && member.Roles.Contains(OversightRole, StringComparer.Ordinal);
+        member.Active && member.Roles.Contains(Roles.Oversight, StringComparer.Ordinal);
 
     /// <summary>The people and departments an alert about <c>readers</c> must not reach.</summary>
     private readonly struct Suspicion

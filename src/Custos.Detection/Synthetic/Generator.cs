@@ -155,8 +155,8 @@ public static class Generator
             // office and oversight; support takes whatever is left at the end.
             var plan = new (string Dept, string Role, Kind Kind, double Share, string[] Homes)[]
             {
-                (_v.Oversight, "oversight", Kind.Quiet, 0.02, ["US", "IE"]),
-                (_v.Privacy, "privacy-officer", Kind.Quiet, 0.02, ["US", "IE"]),
+                (_v.Oversight, Roles.Oversight, Kind.Quiet, 0.02, ["US", "IE"]),
+                (_v.Privacy, Roles.PrivacyOfficer, Kind.Quiet, 0.02, ["US", "IE"]),
                 (_v.Audit, _v.AuditorRole, Kind.Auditor, 0.04, ["US", "US", "IE"]),
                 (_v.TrustSafety, _v.InvestigatorRole, Kind.Investigator, 0.20, ["US", "US", "IE"]),
                 (_v.Engineering, _v.EngineerRole, Kind.Engineer, 0.24, ["US", "US", "IE", "DE"]),

@@ -35,7 +35,7 @@ internal static class AlertEndpoints
 
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1/alerts").WithTags("Alerts").RequireAuthorization();
+        var group = endpoints.MapGroup("/v1/alerts").WithTags("Alerts").RequireAuthorization(Powers.TriageAlerts);
 
         group.MapGet("", ListAsync)
             .WithName("Alerts")
@@ -79,20 +79,24 @@ internal static class AlertEndpoints
 
     internal sealed record TriageResult(string Alert, string Outcome, string? NoteSha256, string By, DateTimeOffset Time, long LedgerIndex);
 
-    /// <summary>Who is asking: an officer of one queue.</summary>
-    private sealed record Overseer(string Id, string Queue, bool External);
+    /// <summary>
+    /// Who is asking: an officer of one queue. <see cref="Powers.TriageAlerts"/> has let in only
+    /// oversight staff in good standing (their department's queue) and external reviewers.
+    /// </summary>
+    private sealed record Overseer(string Id, string Queue, bool External)
+    {
+        public static Overseer Of(Caller caller) => caller.Holds(Roles.Oversight)
+            ? new Overseer(caller.Id!, caller.Staff!.Department, External: false)
+            : new Overseer(caller.Id!, OversightRouter.ExternalQueue, External: true);
+    }
 
     private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> ListAsync(
-        HttpContext http, AccessStateHolder state, AccessStore store, WorldIndexes worlds, IOptions<AuthOptions> auth, IOptions<LiveDetectionOptions> options,
+        Caller caller, AccessStore store, WorldIndexes worlds,
         string? status, [FromQuery(Name = "state")] string? lifecycle, string? detector, string? severity, string? reader, string? subject,
         DateTimeOffset? since, DateTimeOffset? until, int? limit, string? cursor, CancellationToken cancellation)
     {
-        var (overseer, refused) = Authorize(http, state, auth.Value, options.Value);
-        if (refused is not null)
-        {
-            return refused;
-        }
-        var query = new AlertQuery { Queues = [overseer!.Queue], Detector = detector, Reader = reader, Subject = subject, Since = since, Until = until };
+        var overseer = Overseer.Of(caller);
+        var query = new AlertQuery { Queues = [overseer.Queue], Detector = detector, Reader = reader, Subject = subject, Since = since, Until = until };
         if (status is not null && !Statuses.Contains(status))
         {
             return BadQuery("status", $"'{status}' is not a status; use one of {string.Join(", ", Statuses)}");
@@ -156,17 +160,12 @@ internal static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertDetail>, ProblemHttpResult>> DetailAsync(
-        string id, HttpContext http, AccessStateHolder state, AccessStore store, WorldIndexes worlds, ServerLedger ledger,
-        IOptions<AuthOptions> auth, IOptions<LiveDetectionOptions> options, CancellationToken cancellation)
+        string id, Caller caller, AccessStore store, WorldIndexes worlds, ServerLedger ledger, CancellationToken cancellation)
     {
-        var (overseer, refused) = Authorize(http, state, auth.Value, options.Value);
-        if (refused is not null)
-        {
-            return refused;
-        }
+        var overseer = Overseer.Of(caller);
         try
         {
-            var (alert, missing) = await VisibleAsync(id, overseer!, store, worlds, cancellation);
+            var (alert, missing) = await VisibleAsync(id, overseer, store, worlds, cancellation);
             if (missing is not null)
             {
                 return missing;
@@ -200,15 +199,10 @@ internal static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<TriageResult>, ProblemHttpResult>> TriageAsync(
-        string id, TriageRequest? body, HttpContext http, AccessStateHolder state, AccessStore store, WorldIndexes worlds,
-        IAccessLedger ledger, DetectionWorker worker, TimeProvider time, IOptions<AuthOptions> auth, IOptions<LiveDetectionOptions> options,
-        CancellationToken cancellation)
+        string id, TriageRequest? body, Caller caller, AccessStore store, WorldIndexes worlds,
+        IAccessLedger ledger, DetectionWorker worker, TimeProvider time, CancellationToken cancellation)
     {
-        var (overseer, refused) = Authorize(http, state, auth.Value, options.Value);
-        if (refused is not null)
-        {
-            return refused;
-        }
+        var overseer = Overseer.Of(caller);
         if (body is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
@@ -224,7 +218,7 @@ internal static class AlertEndpoints
         }
         try
         {
-            var (alert, missing) = await VisibleAsync(id, overseer!, store, worlds, cancellation);
+            var (alert, missing) = await VisibleAsync(id, overseer, store, worlds, cancellation);
             if (missing is not null)
             {
                 return missing;
@@ -238,7 +232,7 @@ internal static class AlertEndpoints
             // triage in the ledger resolves to its note (as worlds and policies do).
             var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note;
             var noteSha256 = note is null ? null : await store.StoreDocumentAsync(TriageEntry.NoteKind, Encoding.UTF8.GetBytes(note), cancellation);
-            var entry = new TriageEntry { Alert = alert.Id, Outcome = body.Outcome, NoteSha256 = noteSha256, By = overseer!.Id, Time = time.GetUtcNow() };
+            var entry = new TriageEntry { Alert = alert.Id, Outcome = body.Outcome, NoteSha256 = noteSha256, By = overseer.Id, Time = time.GetUtcNow() };
             var index = await ledger.AppendAsync(entry.Serialize(), cancellation);
             // Read-your-writes on the detecting node: the triage shows in the next GET.
             await worker.WaitForProjectionAsync(index, TimeSpan.FromSeconds(5), cancellation);
@@ -252,28 +246,6 @@ internal static class AlertEndpoints
         {
             return Unavailable($"the triage could not be ledgered: {e.Message}");
         }
-    }
-
-    private static (Overseer? Overseer, ProblemHttpResult? Refused) Authorize(HttpContext http, AccessStateHolder state, AuthOptions auth, LiveDetectionOptions options)
-    {
-        if (!state.IsLoaded)
-        {
-            return (null, Unavailable("no world is loaded yet"));
-        }
-        var caller = Caller.From(http.User, auth);
-        if (caller is { IsStaff: true } && state.Current.Directory.Staff(caller.Id) is { Active: true } staff
-            && staff.Roles.Contains(OversightRouter.OversightRole, StringComparer.Ordinal))
-        {
-            return (new Overseer(caller.Id, staff.Department, External: false), null);
-        }
-        if (caller is not null && options.Routing.ExternalReviewers.Contains(caller.Id, StringComparer.Ordinal))
-        {
-            return (new Overseer(caller.Id, OversightRouter.ExternalQueue, External: true), null);
-        }
-        return (null, TypedResults.Problem(
-            statusCode: StatusCodes.Status403Forbidden,
-            title: "Alerts are for oversight",
-            detail: $"'{caller?.Id}' is not an active member of the oversight office, nor an external reviewer; alerts are read by the people independent of them"));
     }
 
     /// <summary>The alert if the overseer may see it; otherwise 404, whether or not it exists: a suspect learns nothing.</summary>

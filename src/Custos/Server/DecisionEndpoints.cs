@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace Custos.Server;
 
@@ -18,7 +17,7 @@ internal static class DecisionEndpoints
 {
     public static IEndpointRouteBuilder MapDecisionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/v1").WithTags("Decisions").RequireAuthorization();
+        var group = endpoints.MapGroup("/v1").WithTags("Decisions").RequireAuthorization(Powers.Read);
 
         group.MapPost("/decisions", DecideAsync)
             .WithName("Decide")
@@ -51,9 +50,9 @@ internal static class DecisionEndpoints
     internal sealed record ReadResultBody(string Id, string Decision, IReadOnlyDictionary<string, CategoryBody> Categories, IReadOnlyDictionary<string, JsonNode?> Data, IReadOnlyList<string> Withheld, IReadOnlyList<string> Reasons, long LedgerIndex);
 
     private static async Task<Results<Ok<DecisionBody>, ProblemHttpResult>> DecideAsync(
-        ReadBody? body, HttpContext http, DecisionPipeline pipeline, IOptions<AuthOptions> auth, CancellationToken cancellation)
+        ReadBody? body, Caller caller, DecisionPipeline pipeline, CancellationToken cancellation)
     {
-        var (reader, request, problem) = Prepare(body, http, auth.Value);
+        var (reader, request, problem) = Prepare(body, caller);
         if (problem is not null)
         {
             return problem;
@@ -70,9 +69,9 @@ internal static class DecisionEndpoints
     }
 
     private static async Task<Results<Ok<ReadResultBody>, ProblemHttpResult>> ReadAsync(
-        ReadBody? body, HttpContext http, GatewayReader gateway, IOptions<AuthOptions> auth, CancellationToken cancellation)
+        ReadBody? body, Caller caller, GatewayReader gateway, CancellationToken cancellation)
     {
-        var (reader, request, problem) = Prepare(body, http, auth.Value);
+        var (reader, request, problem) = Prepare(body, caller);
         if (problem is not null)
         {
             return problem;
@@ -90,16 +89,8 @@ internal static class DecisionEndpoints
     }
 
     /// <summary>The reader from the token and the request from the body, or the problem with either.</summary>
-    private static (ReaderIdentity? Reader, DecisionRequest? Request, ProblemHttpResult? Problem) Prepare(ReadBody? body, HttpContext http, AuthOptions auth)
+    private static (ReaderIdentity? Reader, DecisionRequest? Request, ProblemHttpResult? Problem) Prepare(ReadBody? body, Caller caller)
     {
-        var caller = Caller.From(http.User, auth);
-        if (caller is null || !caller.IsStaff)
-        {
-            return (null, null, TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Only staff read user data",
-                detail: $"the token speaks for '{caller?.Id}', not for a staff member (staff:…)"));
-        }
         if (body is null)
         {
             return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
@@ -112,7 +103,7 @@ internal static class DecisionEndpoints
                 return (null, null, Invalid(field, $"{field} is required"));
             }
         }
-        return (new ReaderIdentity(caller.Id, caller.Location), new DecisionRequest(body.Subject!, body.Categories!, body.Purpose!, body.Case), null);
+        return (caller.AsReader(), new DecisionRequest(body.Subject!, body.Categories!, body.Purpose!, body.Case), null);
     }
 
     /// <summary>A 422 that names the field, as every refusal of a request's content is.</summary>

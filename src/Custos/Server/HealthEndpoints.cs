@@ -16,7 +16,7 @@ internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("").WithTags("Health");
+        var group = endpoints.MapGroup("").WithTags("Health").AllowAnonymous();
 
         group.MapGet("/healthz", () => TypedResults.Ok(new Liveness("up")))
             .WithName("Liveness")

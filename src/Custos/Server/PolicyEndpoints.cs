@@ -1,4 +1,5 @@
 using Custos.Access.Decisions;
+using Custos.Server.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ internal static class PolicyEndpoints
 {
     public static IEndpointRouteBuilder MapPolicyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/v1/policies").WithTags("Policies").RequireAuthorization()
+        endpoints.MapGroup("/v1/policies").WithTags("Policies").RequireAuthorization(Powers.Authenticated)
             .MapGet("", Active)
             .WithName("ActivePolicies")
             .WithSummary("The active policy set: its SHA-256 (as in the ledger's activation entry and every decision), its policies and files.")

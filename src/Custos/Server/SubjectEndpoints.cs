@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace Custos.Server;
 
@@ -17,12 +16,9 @@ namespace Custos.Server;
 /// </summary>
 internal static class SubjectEndpoints
 {
-    /// <summary>The staff role of the independent office that may read any subject's report (formats.md).</summary>
-    public const string OversightRole = "oversight";
-
     public static IEndpointRouteBuilder MapSubjectEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/v1/subjects").WithTags("Subjects").RequireAuthorization()
+        endpoints.MapGroup("/v1/subjects").WithTags("Subjects").RequireAuthorization(Powers.ReadAccessReport)
             .MapGet("/{id}/access-report", ReportAsync)
             .WithName("AccessReport")
             .WithSummary("Every decision about the subject's data: when, the reader's role and department (never their name), what, with what effect, why; reads under an undisclosed case are withheld and counted.")
@@ -39,25 +35,14 @@ internal static class SubjectEndpoints
     internal sealed record ReportBody(string Subject, DateTimeOffset GeneratedAt, IReadOnlyList<LineBody> Reads, int Withheld);
 
     private static async Task<Results<Ok<ReportBody>, ProblemHttpResult>> ReportAsync(
-        string id, HttpContext http, AccessStateHolder state, AccessStore store, LedgerProjector projector,
-        IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation)
+        string id, AccessStateHolder state, AccessStore store, LedgerProjector projector,
+        TimeProvider time, CancellationToken cancellation)
     {
         if (!state.IsLoaded)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no world is loaded yet");
         }
         var directory = state.Current.Directory;
-        var caller = Caller.From(http.User, auth.Value);
-        var isSubject = caller?.Id == id;
-        var isOversight = caller is { IsStaff: true } && directory.Staff(caller.Id) is { Active: true } staff && staff.Roles.Contains(OversightRole);
-        if (!isSubject && !isOversight)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Not your report",
-                detail: "an access report is for the subject it is about, or for the oversight office");
-        }
-
         try
         {
             var report = await AccessReport.BuildAsync(id, directory, store, projector, time.GetUtcNow(), cancellation);

@@ -6,20 +6,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
+using Custos.Formats;
 
 namespace Custos.Server;
 
 /// <summary>
 /// The access workflow over HTTP: access requests and their approvals, grants, break-glass and
-/// revocations. Every action is ledgered before it is answered; who may do what is decided by
-/// the policies (approvals) or by role (revocation: admin or oversight; break-glass review: oversight).
+/// revocations. Every action is ledgered before it is answered. Who may call what is the
+/// <see cref="Powers"/> each endpoint names; who may approve what is the policies' (70-approvals.cedar).
 /// </summary>
 internal static class WorkflowEndpoints
 {
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").WithTags("Access workflow").RequireAuthorization();
+        var v1 = endpoints.MapGroup("/v1").WithTags("Access workflow").RequireAuthorization(Powers.TakePart);
 
         v1.MapPost("/access-requests", RequestAsync).WithName("CreateAccessRequest")
             .WithSummary("Ask for exactly these categories of these subjects, for a purpose and a case, for a time, with a real justification.");
@@ -35,14 +35,15 @@ internal static class WorkflowEndpoints
             .WithSummary("End a grant now (`?reason=`): its reader may give it up; admin or oversight may cut it.");
         v1.MapPost("/break-glass", BreakGlassAsync).WithName("BreakGlass")
             .WithSummary("An emergency grant, at once, for at most an hour; oversight is told and must review it within 24 h.");
-        v1.MapGet("/break-glass", ListBreakGlass).WithName("ListBreakGlass")
+        v1.MapGet("/break-glass", ListBreakGlass).WithName("ListBreakGlass").RequireAuthorization(Powers.Oversee)
             .WithSummary("Oversight: break-glass grants (`?unreviewed` for those awaiting review, overdue first).");
-        v1.MapPost("/break-glass/{id}/review", ReviewAsync).WithName("ReviewBreakGlass");
-        v1.MapPost("/revocations", RevokeAsync).WithName("Revoke")
+        v1.MapPost("/break-glass/{id}/review", ReviewAsync).WithName("ReviewBreakGlass").RequireAuthorization(Powers.Oversee);
+        v1.MapPost("/revocations", RevokeAsync).WithName("Revoke").RequireAuthorization(Powers.Revoke)
             .WithSummary("Cut a department's, a role's or a person's access everywhere in one action; answers with what was cut.");
-        v1.MapGet("/revocations", ListRevocations).WithName("ListRevocations");
-        v1.MapPost("/revocations/{id}/lift", LiftAsync).WithName("LiftRevocation");
-        v1.MapPost("/staff/{id}/deactivate", DeactivateAsync).WithName("DeactivateStaff")
+        v1.MapGet("/revocations", ListRevocations).WithName("ListRevocations").RequireAuthorization(Powers.Revoke);
+        v1.MapPost("/revocations/{id}/lift", LiftAsync).WithName("LiftRevocation").RequireAuthorization(Powers.Revoke)
+            .WithSummary("End a revocation; only someone independent of the people it covers (not them, not their department, not their management chain) may.");
+        v1.MapPost("/staff/{id}/deactivate", DeactivateAsync).WithName("DeactivateStaff").RequireAuthorization(Powers.Revoke)
             .WithSummary("A revocation of one person (as when they leave): their grants are cut and every later decision for them is denied.");
 
         foreach (var status in new[] { 400, 401, 403, 404, 409, 422, 503 })
@@ -81,59 +82,43 @@ internal static class WorkflowEndpoints
         string Id, string Scope, string Value, string Reason, string By, DateTimeOffset At, bool Deactivation,
         IReadOnlyList<string> People, IReadOnlyList<string> GrantsCut, IReadOnlyList<string> RequestsCancelled, bool Lifted, long LedgerIndex);
 
-    private static async Task<IResult> RequestAsync(AskBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller =>
+    private static async Task<IResult> RequestAsync(AskBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
+        await Guarded(async () =>
         {
-            var request = await workflow.RequestAsync(new ReaderIdentity(caller.Id, caller.Location), Ask(body), cancellation);
+            var request = await workflow.RequestAsync(caller.AsReader(), Ask(body), cancellation);
             return TypedResults.Created($"/v1/access-requests/{request.Id}", ToBody(request));
         });
 
-    private static IResult ListRequests(HttpContext http, WorkflowService service, AccessWorkflow workflow, IOptions<AuthOptions> auth)
+    private static IResult ListRequests(HttpContext http, Caller caller, WorkflowService service, AccessWorkflow workflow)
     {
-        if (StaffCaller(http, auth) is not { } caller)
-        {
-            return NotStaff();
-        }
         var pendingFor = http.Request.Query["pending-for"].ToString();
         if (pendingFor.Length > 0 && pendingFor != "me" && pendingFor != caller.Id)
         {
             return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "pending-for names the caller (\"me\")"));
         }
         var requests = pendingFor.Length > 0
-            ? service.PendingFor(caller.Id)
+            ? service.PendingFor(caller.Id!)
             : [.. workflow.Current.Requests.Values.Where(r => r.Requester == caller.Id).OrderBy(r => r.CreatedAt)];
         return TypedResults.Ok(requests.Select(ToBody).ToList());
     }
 
-    private static IResult GetRequest(string id, HttpContext http, AccessWorkflow workflow, IOptions<AuthOptions> auth)
-    {
-        if (StaffCaller(http, auth) is null)
-        {
-            return NotStaff();
-        }
-        return workflow.Current.Requests.TryGetValue(id, out var request)
-            ? TypedResults.Ok(ToBody(request))
-            : Problem(new WorkflowException(WorkflowErrorKind.NotFound, $"there is no access request {id}"));
-    }
+    private static async Task<IResult> GetRequest(string id, Caller caller, WorkflowService workflow) =>
+        await Guarded(() => Task.FromResult<IResult>(TypedResults.Ok(ToBody(workflow.VisibleRequest(caller.Id!, id)))));
 
-    private static async Task<IResult> ApproveAsync(string id, CommentBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller =>
+    private static async Task<IResult> ApproveAsync(string id, CommentBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
+        await Guarded(async () =>
         {
-            var (request, grant) = await workflow.ApproveAsync(caller.Id, id, body?.Comment, cancellation);
+            var (request, grant) = await workflow.ApproveAsync(caller.Id!, id, body?.Comment, cancellation);
             return TypedResults.Ok(new ApproveResult(ToBody(request), grant is null ? null : ToBody(grant)));
         });
 
-    private static async Task<IResult> DenyAsync(string id, CommentBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller => TypedResults.Ok(ToBody(await workflow.DenyAsync(caller.Id, id, body?.Comment, cancellation))));
+    private static async Task<IResult> DenyAsync(string id, CommentBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
+        await Guarded(async () => TypedResults.Ok(ToBody(await workflow.DenyAsync(caller.Id!, id, body?.Comment, cancellation))));
 
-    private static IResult ListGrants(HttpContext http, AccessWorkflow workflow, AccessStateHolder state, IOptions<AuthOptions> auth)
+    private static IResult ListGrants(HttpContext http, Caller caller, AccessWorkflow workflow, TimeProvider time)
     {
-        if (StaffCaller(http, auth) is not { } caller)
-        {
-            return NotStaff();
-        }
         var reader = http.Request.Query["reader"].ToString();
-        var seesAll = state.Current.Directory.Staff(caller.Id)?.Roles.Any(r => r is WorkflowService.AdminRole or WorkflowService.OversightRole) == true;
+        var seesAll = caller.Holds(Roles.Admin, Roles.Oversight);
         if (!seesAll && reader.Length > 0 && reader != caller.Id)
         {
             return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "only admin and oversight see other people's grants"));
@@ -141,30 +126,22 @@ internal static class WorkflowEndpoints
         var grants = workflow.Current.Grants.Values
             .Where(g => reader.Length > 0 ? g.Reader == reader : seesAll || g.Reader == caller.Id)
             .OrderBy(g => g.IssuedAt);
-        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = time.GetUtcNow();
         return TypedResults.Ok(grants.Select(g => ToBody(g, now)).ToList());
     }
 
-    private static async Task<IResult> RevokeGrantAsync(string id, string? reason, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller => TypedResults.Ok(ToBody(await workflow.RevokeGrantAsync(caller.Id, id, reason, cancellation), time.GetUtcNow())));
+    private static async Task<IResult> RevokeGrantAsync(string id, string? reason, Caller caller, WorkflowService workflow, TimeProvider time, CancellationToken cancellation) =>
+        await Guarded(async () => TypedResults.Ok(ToBody(await workflow.RevokeGrantAsync(caller.Id!, id, reason, cancellation), time.GetUtcNow())));
 
-    private static async Task<IResult> BreakGlassAsync(AskBody? body, HttpContext http, WorkflowService service, AccessWorkflow workflow, IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller =>
+    private static async Task<IResult> BreakGlassAsync(AskBody? body, Caller caller, WorkflowService service, AccessWorkflow workflow, TimeProvider time, CancellationToken cancellation) =>
+        await Guarded(async () =>
         {
-            var grant = await service.BreakGlassAsync(new ReaderIdentity(caller.Id, caller.Location), Ask(body), cancellation);
+            var grant = await service.BreakGlassAsync(caller.AsReader(), Ask(body), cancellation);
             return TypedResults.Created($"/v1/break-glass/{grant.Id}", ToBody(workflow.Current.BreakGlass[grant.Id], grant, time.GetUtcNow()));
         });
 
-    private static IResult ListBreakGlass(HttpContext http, AccessWorkflow workflow, AccessStateHolder state, IOptions<AuthOptions> auth, TimeProvider time)
+    private static Ok<List<BreakGlassBody>> ListBreakGlass(HttpContext http, AccessWorkflow workflow, TimeProvider time)
     {
-        if (StaffCaller(http, auth) is not { } caller)
-        {
-            return NotStaff();
-        }
-        if (state.Current.Directory.Staff(caller.Id)?.Roles.Contains(WorkflowService.OversightRole) != true)
-        {
-            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "break-glass records are for oversight"));
-        }
         var unreviewed = http.Request.Query.ContainsKey("unreviewed");
         var now = time.GetUtcNow();
         var snapshot = workflow.Current;
@@ -175,15 +152,15 @@ internal static class WorkflowEndpoints
             .ToList());
     }
 
-    private static async Task<IResult> ReviewAsync(string id, ReviewBody? body, HttpContext http, WorkflowService service, AccessWorkflow workflow, IOptions<AuthOptions> auth, TimeProvider time, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller =>
+    private static async Task<IResult> ReviewAsync(string id, ReviewBody? body, Caller caller, WorkflowService service, AccessWorkflow workflow, TimeProvider time, CancellationToken cancellation) =>
+        await Guarded(async () =>
         {
-            var record = await service.ReviewBreakGlassAsync(caller.Id, id, body?.Outcome, body?.Note, cancellation);
+            var record = await service.ReviewBreakGlassAsync(caller.Id!, id, body?.Outcome, body?.Note, cancellation);
             return TypedResults.Ok(ToBody(record, workflow.Current.Grants[id], time.GetUtcNow()));
         });
 
-    private static async Task<IResult> RevokeAsync(RevokeBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller =>
+    private static async Task<IResult> RevokeAsync(RevokeBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
+        await Guarded(async () =>
         {
             var named = new[] { (RevocationScope.DepartmentKind, body?.Department), (RevocationScope.RoleKind, body?.Role), (RevocationScope.StaffKind, body?.Staff) }
                 .Where(s => !string.IsNullOrWhiteSpace(s.Item2)).ToList();
@@ -191,43 +168,29 @@ internal static class WorkflowEndpoints
             {
                 throw WorkflowException.Invalid("department", "name exactly one of department, role or staff");
             }
-            var revocation = await workflow.RevokeAsync(caller.Id, new RevocationScope(named[0].Item1, named[0].Item2!), body?.Reason, cancellation: cancellation);
+            var revocation = await workflow.RevokeAsync(caller.Id!, new RevocationScope(named[0].Item1, named[0].Item2!), body?.Reason, cancellation: cancellation);
             return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
         });
 
-    private static IResult ListRevocations(HttpContext http, AccessWorkflow workflow, AccessStateHolder state, IOptions<AuthOptions> auth)
-    {
-        if (StaffCaller(http, auth) is not { } caller)
-        {
-            return NotStaff();
-        }
-        if (state.Current.Directory.Staff(caller.Id)?.Roles.Any(r => r is WorkflowService.AdminRole or WorkflowService.OversightRole) != true)
-        {
-            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "revocations are for admin and oversight"));
-        }
-        return TypedResults.Ok(workflow.Current.Revocations.Values.OrderBy(r => r.At).Select(ToBody).ToList());
-    }
+    private static Ok<List<RevocationBody>> ListRevocations(AccessWorkflow workflow) =>
+        TypedResults.Ok(workflow.Current.Revocations.Values.OrderBy(r => r.At).Select(ToBody).ToList());
 
-    private static async Task<IResult> LiftAsync(string id, ReasonBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller => TypedResults.Ok(ToBody(await workflow.LiftAsync(caller.Id, id, body?.Reason, cancellation))));
+    private static async Task<IResult> LiftAsync(string id, ReasonBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
+        await Guarded(async () => TypedResults.Ok(ToBody(await workflow.LiftAsync(caller.Id!, id, body?.Reason, cancellation))));
 
-    private static async Task<IResult> DeactivateAsync(string id, ReasonBody? body, HttpContext http, WorkflowService workflow, IOptions<AuthOptions> auth, CancellationToken cancellation) =>
-        await Guarded(http, auth, async caller =>
+    private static async Task<IResult> DeactivateAsync(string id, ReasonBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
+        await Guarded(async () =>
         {
-            var revocation = await workflow.RevokeAsync(caller.Id, new RevocationScope(RevocationScope.StaffKind, id), body?.Reason, deactivation: true, cancellation);
+            var revocation = await workflow.RevokeAsync(caller.Id!, new RevocationScope(RevocationScope.StaffKind, id), body?.Reason, deactivation: true, cancellation);
             return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
         });
 
-    /// <summary>Runs an action for a staff caller, turning the workflow's refusals into problems.</summary>
-    private static async Task<IResult> Guarded(HttpContext http, IOptions<AuthOptions> auth, Func<Caller, Task<IResult>> action)
+    /// <summary>Runs an action, turning the workflow's refusals into problems.</summary>
+    private static async Task<IResult> Guarded(Func<Task<IResult>> action)
     {
-        if (StaffCaller(http, auth) is not { } caller)
-        {
-            return NotStaff();
-        }
         try
         {
-            return await action(caller);
+            return await action();
         }
         catch (WorkflowException e)
         {
@@ -248,12 +211,6 @@ internal static class WorkflowEndpoints
         }
         return new WorkflowService.Ask(body?.Subjects, body?.Categories, body?.Purpose, body?.Case, body?.Justification, duration);
     }
-
-    private static Caller? StaffCaller(HttpContext http, IOptions<AuthOptions> auth) =>
-        Caller.From(http.User, auth.Value) is { IsStaff: true } caller ? caller : null;
-
-    private static ProblemHttpResult NotStaff() => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden, title: "Only staff take part in the access workflow", detail: "the token does not speak for a staff member (staff:…)");
 
     internal static ProblemHttpResult Problem(WorkflowException e) => e.Kind switch
     {

@@ -15,7 +15,7 @@ internal static class AuthenticationSetup
                 o => o.Authority is null || (Uri.TryCreate(o.Authority, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && !o.RequireHttpsMetadata))),
                 "Auth:Authority must be an https:// URL (set Auth:RequireHttpsMetadata to false only for a test identity provider).")
             .ValidateOnStart();
-        services.AddAuthorization();
+        services.AddCustosAuthorization();
         services.AddSingleton<LocalSigningKeyProvider>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -27,19 +26,5 @@ public static class LocalTokens
             Expires = now + lifetime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
-    }
-}
-
-/// <summary>Who is calling, as the endpoints need it: never taken from a request body.</summary>
-public sealed record Caller(string Id, string? Location)
-{
-    public bool IsStaff => Id.StartsWith("staff:", StringComparison.Ordinal);
-
-    public static Caller? From(ClaimsPrincipal user, AuthOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(options);
-        var id = user.FindFirst(options.IdentityClaim)?.Value;
-        return string.IsNullOrWhiteSpace(id) ? null : new Caller(id, user.FindFirst(options.LocationClaim)?.Value);
     }
 }

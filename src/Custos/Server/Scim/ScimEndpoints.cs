@@ -63,12 +63,12 @@ internal static class ScimEndpoints
         {
             return ScimResults.Error(StatusCodes.Status401Unauthorized, null, "SCIM needs a bearer token of a provisioner (Authorization: Bearer …)");
         }
-        var caller = Caller.From(http.User, http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value);
+        var caller = Caller.Of(http).Id;
         var provisioners = http.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.ProvisionerSet;
-        if (caller is null || !provisioners.Contains(caller.Id))
+        if (caller is null || !provisioners.Contains(caller))
         {
             return ScimResults.Error(StatusCodes.Status403Forbidden, null,
-                $"{caller?.Id ?? "the caller"} may not provision staff: SCIM is for the identity provider ({(provisioners.Count > 0 ? string.Join(", ", provisioners) : "none is configured")}; Scim:Provisioners)");
+                $"{caller ?? "the caller"} may not provision staff: SCIM is for the identity provider ({(provisioners.Count > 0 ? string.Join(", ", provisioners) : "none is configured")}; Scim:Provisioners)");
         }
         try
         {
@@ -382,7 +382,7 @@ internal static class ScimEndpoints
 
     /// <summary>The provisioner the guard let through.</summary>
     private static string Provisioner(HttpContext http) =>
-        Caller.From(http.User, http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value)!.Id;
+        Caller.Of(http).Id!;
 
     private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{Prefix}";
 
