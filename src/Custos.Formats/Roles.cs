@@ -16,6 +16,9 @@ public static class Roles
     /// <summary>Loads worlds and policy sets and may revoke.</summary>
     public const string Admin = "admin";
 
-    /// <summary>An auditor of the ledger: reads its entry bodies.</summary>
-    public const string Auditor = "auditor";
+    /// <summary>
+    /// An auditor of the ledger: reads its entry bodies. Not <c>auditor</c>: that names internal
+    /// audit in the demo world, the very team of the design's incident.
+    /// </summary>
+    public const string LedgerAuditor = "ledger-auditor";
 }

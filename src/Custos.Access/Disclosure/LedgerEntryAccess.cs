@@ -25,13 +25,6 @@ public sealed record LedgerViewer(string Id, bool IsAuditor, bool IsOversight);
 /// </summary>
 public static class LedgerEntryAccess
 {
-    /// <summary>
-    /// The staff role that reads the whole ledger. Not <c>auditor</c>: that names internal audit
-    /// in the world, the very team of the design's incident, whose reads the ledger must not
-    /// hand back to them.
-    /// </summary>
-    public const string AuditorRole = "ledger-auditor";
-
     /// <summary>Service identities that read the whole ledger: <c>service:auditor</c> and <c>service:auditor-NAME</c>.</summary>
     public const string AuditorService = "service:auditor";
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Custos.Access.Decisions;
 using Custos.Access.Disclosure;
 using Custos.Access.Storage;
@@ -10,29 +9,17 @@ using Microsoft.Extensions.Options;
 namespace Custos.Server;
 
 /// <summary>
-/// The server's side of <see cref="LedgerEntryAccess"/>: who the caller is to the ledger (from
-/// their token, the world as it is now, and standing revocations), and whether they stand outside
+/// The server's side of <see cref="LedgerEntryAccess"/>: who the caller is to the ledger (their
+/// <see cref="Caller"/>: token, the world as it is now, standing revocations), and whether they stand outside
 /// an alert (the routing's own independence test, on every reader the alert is about).
 /// </summary>
 internal sealed class LedgerBodies(
-    AccessStateHolder state, IReaderStanding standing, AccessStore store, WorldIndexes worlds, DetectionWorker worker,
-    IOptions<AuthOptions> auth, IOptions<LiveDetectionOptions> detection, TimeProvider time)
+    AccessStateHolder state, AccessStore store, WorldIndexes worlds, DetectionWorker worker,
+    IOptions<LiveDetectionOptions> detection, TimeProvider time)
 {
-    /// <summary>The caller as a ledger viewer; null without an identity.</summary>
-    public LedgerViewer? Viewer(ClaimsPrincipal user)
-    {
-        if (Caller.From(user, auth.Value) is not { } caller)
-        {
-            return null;
-        }
-        // Power only for someone active and under no standing revocation (invariant 9).
-        var staff = caller.IsStaff && state.Current.Directory.Staff(caller.Id) is { Active: true } member && standing.Revoked(member) is null ? member : null;
-        return new LedgerViewer(
-            caller.Id,
-            IsAuditor: LedgerEntryAccess.IsAuditorService(caller.Id) || staff?.Roles.Contains(LedgerEntryAccess.AuditorRole, StringComparer.Ordinal) == true,
-            IsOversight: staff?.Roles.Contains(OversightRouter.OversightRole, StringComparer.Ordinal) == true
-                || detection.Value.Routing.ExternalReviewers.Contains(caller.Id, StringComparer.Ordinal));
-    }
+    /// <summary>The caller as a ledger viewer (powers only in good standing, invariant 9); null without an identity.</summary>
+    public LedgerViewer? Viewer(Caller caller) =>
+        caller.Id is null ? null : new LedgerViewer(caller.Id, IsAuditor: caller.IsAuditor, IsOversight: Powers.Oversees(caller, detection.Value));
 
     public ValueTask<bool> MaySeeAsync(LedgerViewer viewer, long index, byte[] entry, CancellationToken cancellation) =>
         LedgerEntryAccess.MaySeeAsync(viewer, entry, state.Current.Directory, time.GetUtcNow(), async alertId =>

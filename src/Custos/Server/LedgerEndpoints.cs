@@ -2,6 +2,7 @@ using Custos.Access.Decisions;
 using Custos.Access.Storage;
 using Custos.Ledger.Log;
 using Custos.Ledger.Storage;
+using Custos.Server.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,7 +33,7 @@ internal static class LedgerEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/entries/{index}", EntryAsync)
-            .RequireAuthorization()
+            .RequireAuthorization(Powers.Authenticated)
             .WithName("LedgerEntry")
             .WithSummary("The exact canonical JSON bytes of one entry, as hashed into the tree, for a caller allowed to see it: an auditor any entry, oversight the alert entries of alerts it stands outside of, a data subject the decisions about them that are disclosed to them.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
@@ -85,7 +86,7 @@ internal static class LedgerEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EntryAsync(
-        long index, HttpContext http, ServerLedger ledger, AccessStateHolder state, LedgerBodies bodies, CancellationToken cancellation)
+        long index, Caller caller, ServerLedger ledger, AccessStateHolder state, LedgerBodies bodies, CancellationToken cancellation)
     {
         if (index < 0)
         {
@@ -99,7 +100,7 @@ internal static class LedgerEndpoints
         {
             var log = await ledger.GetLogAsync(cancellation);
             var entry = await log.ReadEntryAsync(index, cancellation);
-            if (bodies.Viewer(http.User) is not { } viewer || !await bodies.MaySeeAsync(viewer, index, entry, cancellation))
+            if (bodies.Viewer(caller) is not { } viewer || !await bodies.MaySeeAsync(viewer, index, entry, cancellation))
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status403Forbidden,

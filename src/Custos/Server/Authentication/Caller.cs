@@ -1,5 +1,6 @@
 using System.Reflection;
 using Custos.Access.Decisions;
+using Custos.Access.Disclosure;
 using Custos.Access.Workflow;
 using Custos.Formats;
 using Microsoft.AspNetCore.Http;
@@ -19,9 +20,6 @@ public sealed class Caller
     public const string StaffPrefix = "staff:";
     public const string SubjectPrefix = "user:";
     public const string ServicePrefix = "service:";
-
-    /// <summary>Ledger auditors' service identities begin so (<c>service:auditor</c>, <c>service:auditor-acme</c>…).</summary>
-    public const string AuditorPrefix = "service:auditor";
 
     private Caller(string? id, string? location, StaffMember? staff, IReadOnlyList<Revocation> revocations)
     {
@@ -60,8 +58,8 @@ public sealed class Caller
     /// <summary>Holds any of <paramref name="roles"/> and is in good standing to use it.</summary>
     public bool Holds(params string[] roles) => InGoodStanding && roles.Any(Roles.Contains);
 
-    /// <summary>An auditor of the ledger: an auditor service identity, or staff in good standing with the auditor role.</summary>
-    public bool IsAuditor => Id?.StartsWith(AuditorPrefix, StringComparison.Ordinal) == true || Holds(Formats.Roles.Auditor);
+    /// <summary>An auditor of the ledger: an auditor service identity, or staff in good standing with the ledger-auditor role.</summary>
+    public bool IsAuditor => (Id is not null && LedgerEntryAccess.IsAuditorService(Id)) || Holds(Formats.Roles.LedgerAuditor);
 
     /// <summary>The caller as the decision pipeline and the workflow name a reader.</summary>
     public ReaderIdentity AsReader() => new(Id ?? throw new InvalidOperationException("an anonymous caller reads nothing"), Location);

@@ -38,7 +38,7 @@ internal static class Powers
     /// <summary>The subject the report is about, or oversight in good standing.</summary>
     public const string ReadAccessReport = "read-access-report";
 
-    /// <summary>An auditor: a <c>service:auditor…</c> identity, or staff in good standing with the auditor role.</summary>
+    /// <summary>A ledger auditor: a <c>service:auditor</c> identity, or staff in good standing with the ledger-auditor role.</summary>
     public const string Audit = "audit";
 
     /// <summary>One power: its name, what it takes in words, and the rule.</summary>
@@ -52,12 +52,15 @@ internal static class Powers
         new(Revoke, "admin or oversight, in good standing", (caller, _) => caller.Holds(Roles.Admin, Roles.Oversight)),
         new(Oversee, "oversight, in good standing", (caller, _) => caller.Holds(Roles.Oversight)),
         new(TriageAlerts, "oversight in good standing, or an external reviewer", (caller, http) =>
-            caller.Holds(Roles.Oversight)
-            || (caller.Id is { } id && http.RequestServices.GetRequiredService<IOptions<LiveDetectionOptions>>().Value.Routing.ExternalReviewers.Contains(id, StringComparer.Ordinal))),
+            Oversees(caller, http.RequestServices.GetRequiredService<IOptions<LiveDetectionOptions>>().Value)),
         new(ReadAccessReport, "the subject the report is about, or oversight in good standing", (caller, http) =>
             (caller.Id is { } id && Equals(http.Request.RouteValues["id"], id)) || caller.Holds(Roles.Oversight)),
         new(Audit, "an auditor", (caller, _) => caller.IsAuditor),
     ];
+
+    /// <summary>Oversight in good standing, or one of the deployment's external reviewers (outside counsel).</summary>
+    public static bool Oversees(Caller caller, LiveDetectionOptions detection) =>
+        caller.Holds(Roles.Oversight) || (caller.Id is { } id && detection.Routing.ExternalReviewers.Contains(id, StringComparer.Ordinal));
 
     public static IServiceCollection AddCustosAuthorization(this IServiceCollection services)
     {
