@@ -35,14 +35,7 @@ internal static class AccessCommand
                 result.AddError($"--as must be staff:ID, not '{value}'.");
             }
         });
-        options.Location.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (value is null || value.Length != 2 || !value.All(char.IsAsciiLetterUpper))
-            {
-                result.AddError($"--location must be a two-letter country code such as US, not '{value}'.");
-            }
-        });
+        TokenCommand.MustBeACountry(options.Location);
 
         var access = new Command("access", "Ask for access, approve or deny, revoke, and list grants, against a running server.")
         {
@@ -273,13 +266,8 @@ internal static class AccessCommand
         if (identity is not null)
         {
             var data = Path.GetFullPath(parse.GetValue(options.Data)!);
-            // The key is made on first use, by whichever of the server and its command line needs it
-            // first; but a directory that is not there is not the server's.
-            if (!Directory.Exists(data))
-            {
-                throw new InvalidOperationException($"there is no data directory {data}: give the server's with --data, or a token with --token");
-            }
-            return LocalTokens.Mint(LocalSigningKey.LoadOrCreate(data), identity, parse.GetValue(options.Location), TimeSpan.FromMinutes(5));
+            // The server makes its key when it starts: a key made here would sign tokens it refuses.
+            return LocalTokens.Mint(LocalSigningKey.Load(data), identity, parse.GetValue(options.Location), TimeSpan.FromMinutes(5));
         }
         token ??= Environment.GetEnvironmentVariable(TokenVariable);
         return string.IsNullOrWhiteSpace(token)

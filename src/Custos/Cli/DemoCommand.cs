@@ -64,7 +64,7 @@ internal static class DemoCommand
             }
             var dataDirectory = Path.GetFullPath(parse.GetValue(data)!);
             var baseAddress = parse.GetValue(server)!;
-            var signingKey = LocalSigningKey.LoadOrCreate(dataDirectory);
+            var signingKey = LocalSigningKey.Load(dataDirectory);
 
             using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
             var table = new Table().Border(TableBorder.Rounded).Title("[bold]The incident, replayed against Custos[/]");

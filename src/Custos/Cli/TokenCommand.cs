@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Custos.Server;
 using Custos.Server.Authentication;
+using Microsoft.Extensions.Configuration;
 
 namespace Custos.Cli;
 
@@ -10,9 +11,7 @@ namespace Custos.Cli;
 /// </summary>
 internal static class TokenCommand
 {
-    private const string ServicePrefix = "service:";
-
-    private static readonly string[] Kinds = ["staff:", "user:", ServicePrefix];
+    private static readonly string[] Kinds = ["staff:", "user:", AuthOptions.ServicePrefix];
 
     public static Command Create()
     {
@@ -34,14 +33,7 @@ internal static class TokenCommand
         {
             Description = "ISO 3166-1 alpha-2 code of where the caller is (default: none; reads of zoned subjects are then denied).",
         };
-        location.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (value is null || value.Length != 2 || !value.All(char.IsAsciiLetterUpper))
-            {
-                result.AddError($"--location must be a two-letter country code such as US, not '{value}'.");
-            }
-        });
+        MustBeACountry(location);
 
         var ttl = new Option<TimeSpan>("--ttl")
         {
@@ -52,24 +44,56 @@ internal static class TokenCommand
 
         var data = new Option<string>("--data")
         {
-            Description = $"The server's data directory, whose key signs the token (default ./{ServerOptions.DefaultDataDirectory}).",
-            DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
+            Description = $"The server's data directory, whose key signs the token (default: the one 'custos serve' would use here: Data in the configuration, CUSTOS_DATA, or ./{ServerOptions.DefaultDataDirectory}).",
         };
 
-        var command = new Command("token", "Mint a bearer token for local use, signed with the server's own key.") { identity, location, ttl, data };
+        var config = new Option<FileInfo>("--config")
+        {
+            Description = "The configuration file the server runs with, to find its data directory and token limits as 'custos serve --config' does.",
+        };
+        config.AcceptExistingOnly();
+
+        var createKey = new Option<bool>("--create-key")
+        {
+            Description = "Make a new token key if the data directory has none (a running server on it would refuse the token until restarted).",
+        };
+
+        var command = new Command("token", "Mint a bearer token for local use, signed with the server's own key.") { identity, location, ttl, data, config, createKey };
         command.SetAction(parse =>
         {
+            // The same layers as 'custos serve' (appsettings.json, --config, CUSTOS_ variables, --data):
+            // a token signed with any other directory's key is one the server refuses.
+            var configuration = ConfigCommand.Build(new ServeArguments(DataDirectory: parse.GetValue(data), ConfigFile: parse.GetValue(config)?.FullName));
+            var server = configuration.Get<ServerOptions>() ?? new ServerOptions();
+            var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+            var who = parse.GetValue(identity)!;
             var lifetime = parse.GetValue(ttl);
-            var service = parse.GetValue(identity)!.StartsWith(ServicePrefix, StringComparison.Ordinal);
-            var max = service ? new AuthOptions().MaxLocalServiceTokenLifetime : new AuthOptions().MaxLocalTokenLifetime;
+            var max = auth.MaxLocalLifetime(who);
             if (lifetime > max)
             {
-                throw new InvalidOperationException(service ? $"--ttl may be at most {max.TotalDays:0} days for a service." : $"--ttl may be at most {max.TotalHours:0} hours.");
+                throw new InvalidOperationException($"--ttl may be at most {AuthOptions.Describe(max)} for {(who.StartsWith(AuthOptions.ServicePrefix, StringComparison.Ordinal) ? "a service" : "staff and users")} (Auth:MaxLocal…TokenLifetime); the server refuses longer tokens.");
             }
-            var key = LocalSigningKey.LoadOrCreate(parse.GetValue(data)!);
-            parse.InvocationConfiguration.Output.WriteLine(LocalTokens.Mint(key, parse.GetValue(identity)!, parse.GetValue(location), lifetime));
+            var keyFile = LocalSigningKey.PathIn(server.DataDirectory);
+            if (!File.Exists(keyFile) && !parse.GetValue(createKey))
+            {
+                throw new InvalidOperationException($"there is no token key {keyFile}: name the server's data directory (--data, or --config as it runs with), start the server there first (it makes the key), or make a new key with --create-key.");
+            }
+            var key = LocalSigningKey.LoadOrCreate(server.DataDirectory);
+            parse.InvocationConfiguration.Output.WriteLine(LocalTokens.Mint(key, who, parse.GetValue(location), lifetime));
+            // On stderr, so that TOKEN=$(custos token …) still captures the token alone.
+            parse.InvocationConfiguration.Error.WriteLine($"custos: signed with {keyFile}");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>The server refuses a token whose location is not a country; so the command line refuses to mint one.</summary>
+    internal static void MustBeACountry(Option<string> location) => location.Validators.Add(result =>
+    {
+        var value = result.GetValueOrDefault<string>();
+        if (!Formats.CountryCodes.IsAssigned(value))
+        {
+            result.AddError($"--location must be an ISO 3166-1 alpha-2 country code such as US, not '{value}'.");
+        }
+    });
 }

@@ -26,13 +26,28 @@ public sealed class AuthOptions
     /// <summary>The claim with the ISO 3166-1 code of where the caller is now.</summary>
     public string LocationClaim { get; set; } = "loc";
 
-    /// <summary>Longest lifetime <c>custos token</c> will mint.</summary>
+    /// <summary>Longest lifetime <c>custos token</c> will mint, and the server accept, for a local token.</summary>
     public TimeSpan MaxLocalTokenLifetime { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Longest lifetime <c>custos token</c> will mint for a <c>service:</c> identity: an identity
+    /// Longest lifetime <c>custos token</c> will mint, and the server accept, for a <c>service:</c> identity: an identity
     /// provider is configured with one token that it sends with every SCIM call, and cannot
     /// fetch a new one each day. Replacing <c>token-signing.key</c> ends every local token.
     /// </summary>
     public TimeSpan MaxLocalServiceTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The longest a local token for <paramref name="identity"/> may live: the command line mints
+    /// no longer and the server accepts no longer, from the same configuration.
+    /// </summary>
+    public TimeSpan MaxLocalLifetime(string identity) =>
+        identity.StartsWith(ServicePrefix, StringComparison.Ordinal) ? MaxLocalServiceTokenLifetime : MaxLocalTokenLifetime;
+
+    public const string ServicePrefix = "service:";
+
+    /// <summary>A lifetime as people say it: "24 hours", "90 days".</summary>
+    public static string Describe(TimeSpan lifetime) =>
+        lifetime.TotalDays >= 2 && lifetime.TotalDays == Math.Floor(lifetime.TotalDays) ? $"{lifetime.TotalDays:0} days"
+        : lifetime.TotalHours == Math.Floor(lifetime.TotalHours) ? $"{lifetime.TotalHours:0} hours"
+        : $"{lifetime.TotalMinutes:0} minutes";
 }

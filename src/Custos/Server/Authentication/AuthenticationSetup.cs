@@ -17,12 +17,14 @@ internal static class AuthenticationSetup
             .ValidateOnStart();
         services.AddCustosAuthorization();
         services.AddSingleton<LocalSigningKeyProvider>();
+        services.AddSingleton<TokenChecks>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, LocalSigningKeyProvider>((jwt, auth, localKey) =>
             {
                 // Claims keep their JWT names ("sub", "loc"); no mapping to SOAP-era URIs.
                 jwt.MapInboundClaims = false;
+                jwt.EventsType = typeof(TokenChecks);
                 jwt.TokenValidationParameters.NameClaimType = auth.Value.IdentityClaim;
                 jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
                 if (auth.Value.Authority is { } authority)

@@ -59,7 +59,7 @@ public static class LocalSigningKey
         var path = PathIn(dataDirectory);
         return File.Exists(path)
             ? Read(path)
-            : throw new InvalidOperationException($"there is no token key {path}: start the server on that data directory first (it makes the key), or name the server's with --data or --config.");
+            : throw new InvalidOperationException($"there is no token key {path}: name the server's data directory with --data, or start 'custos serve' on this one first (it makes the key).");
     }
 
     /// <remarks>Refuses a key that others could read or have written: it can no longer tell this node's tokens from anyone's.</remarks>
