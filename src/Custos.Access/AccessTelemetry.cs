@@ -8,7 +8,7 @@ namespace Custos.Access;
 /// <see cref="System.Diagnostics"/> types: the executable wires an exporter, or nothing listens.
 /// </summary>
 /// <remarks>
-/// Tags are closed vocabularies (outcome, mode, resource, operation) and never a subject,
+/// Tags are closed vocabularies (outcome, mode, result) and never a subject,
 /// reader or case: metrics are operational data that any operator may scrape.
 /// </remarks>
 public static class AccessTelemetry
@@ -34,6 +34,6 @@ public static class AccessTelemetry
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
 
     public static readonly Counter<long> ScimChanges = Meter.CreateCounter<long>(
-        "custos.scim.changes", "{change}", "Changes to staff and departments made through SCIM, by resource (user, group) and operation.");
+        "custos.scim.changes", "{change}", "Staff and department changes applied through SCIM, by result: activated (the world changed) or unchanged (it already said so).");
 
 }

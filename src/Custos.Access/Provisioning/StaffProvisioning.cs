@@ -103,6 +103,7 @@ public sealed class StaffProvisioning(AccessStateHolder state, AccessLoader load
                     lifted.AddRange(await workflow.ReprovisionAsync(provisioner, member.Id, $"reprovisioned by {provisioner}: {source}", cancellation));
                 }
             }
+            AccessTelemetry.ScimChanges.Add(1, new KeyValuePair<string, object?>("result", changed ? "activated" : "unchanged"));
             return new Outcome<T>(result, next, sha256, changed, deprovisioned, lifted);
         }
         finally

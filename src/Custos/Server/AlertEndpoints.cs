@@ -234,6 +234,7 @@ internal static class AlertEndpoints
             var noteSha256 = note is null ? null : await store.StoreDocumentAsync(TriageEntry.NoteKind, Encoding.UTF8.GetBytes(note), cancellation);
             var entry = new TriageEntry { Alert = alert.Id, Outcome = body.Outcome, NoteSha256 = noteSha256, By = overseer.Id, Time = time.GetUtcNow() };
             var index = await ledger.AppendAsync(entry.Serialize(), cancellation);
+            Telemetry.ServerTelemetry.Alerts.Add(1, new("detector", alert.Detector), new("state", entry.Outcome));
             // Read-your-writes on the detecting node: the triage shows in the next GET.
             await worker.WaitForProjectionAsync(index, TimeSpan.FromSeconds(5), cancellation);
             return TypedResults.Ok(new TriageResult(entry.Alert, entry.Outcome, entry.NoteSha256, entry.By, entry.Time, index));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Custos.Access;
 using Custos.Server.Detection;
 using Custos.Ledger.Log;
@@ -23,6 +24,7 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
     private readonly SemaphoreSlim _opening = new(1, 1);
     private OpenLedger? _open;
     private SignedCheckpoint? _latest;
+    private long _signedAt = Stopwatch.GetTimestamp();
     private bool _disposed;
 
     public ServerLedger(IOptions<ServerOptions> server, IOptions<LedgerOptions> options, ILogger<ServerLedger> logger, IEnumerable<ILedgerAppendListener>? listeners = null)
@@ -72,7 +74,29 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
         }
         latest = await log.SignCheckpointAsync(signer, cancellation);
         Volatile.Write(ref _latest, latest);
+        Volatile.Write(ref _signedAt, Stopwatch.GetTimestamp());
         return latest;
+    }
+
+    /// <summary>How many entries are durable; null while the ledger is not open. Never waits.</summary>
+    internal long? Size => Volatile.Read(ref _open)?.Log.Size;
+
+    /// <summary>
+    /// How long entries have waited for a signature: zero when the latest checkpoint covers the
+    /// whole log, else the time since it was signed (or since this node started, before its
+    /// first); null while the ledger is not open. Never waits.
+    /// </summary>
+    internal TimeSpan? CheckpointAge
+    {
+        get
+        {
+            if (Volatile.Read(ref _open) is not { } open)
+            {
+                return null;
+            }
+            var latest = Volatile.Read(ref _latest);
+            return latest is not null && latest.Checkpoint.Size >= open.Log.Size ? TimeSpan.Zero : Stopwatch.GetElapsedTime(Volatile.Read(ref _signedAt));
+        }
     }
 
     public async ValueTask DisposeAsync()

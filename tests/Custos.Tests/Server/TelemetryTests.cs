@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using Custos.Server.Authentication;
 using Custos.Tests.Support;
 using OpenTelemetry.Trace;
@@ -20,6 +21,17 @@ public sealed class TelemetryTests
         ("staff:jules", "US", new { subject = "user:10042", categories = new[] { "profile.basic", "network.ip_address" }, purpose = "customer-support", @case = "case:SUP-1001" }),
         ("staff:harper", "US", new { subject = "user:10042", categories = new[] { "profile.basic" }, purpose = "internal-audit", @case = "case:IA-8" }),
     ];
+
+    /// <summary>A new staff member, as the identity provider sends one.</summary>
+    private const string NewStaff = """
+        {
+          "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "urn:custos:scim:schemas:1.0:Staff"],
+          "userName": "staff:zoe", "name": {"givenName": "Zoe", "familyName": "Okafor"}, "active": true,
+          "roles": [{"value": "support-agent"}],
+          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "dept:support", "manager": {"value": "staff:kofi"}},
+          "urn:custos:scim:schemas:1.0:Staff": {"jurisdiction": "US", "account": "user:90099"}
+        }
+        """;
 
     [Fact]
     public async Task Metrics_after_100_decisions_count_100_with_their_latency_and_name_no_person()
@@ -45,6 +57,12 @@ public sealed class TelemetryTests
         {
             anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
+        using (var scim = new HttpRequestMessage(HttpMethod.Post, new Uri("scim/v2/Users", UriKind.Relative)) { Content = new StringContent(NewStaff, Encoding.UTF8, "application/scim+json") })
+        {
+            scim.Headers.Authorization = new AuthenticationHeaderValue("Bearer", LocalTokens.Mint(key, "service:idp", null, TimeSpan.FromMinutes(5)));
+            using var created = await server.Client.SendAsync(scim, Cancel);
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Cancel));
+        }
 
         using var scrape = await server.Client.GetAsync(new Uri("metrics", UriKind.Relative), Cancel);
         scrape.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -60,11 +78,14 @@ public sealed class TelemetryTests
         Sum(metrics, "custos_ledger_append_duration_seconds_count", "").ShouldBeGreaterThanOrEqualTo(100);
         Sum(metrics, "custos_ledger_batch_size_sum", "").ShouldBe(Sum(metrics, "custos_ledger_append_duration_seconds_count", ""));
         Sum(metrics, "custos_authentication_failures_total", "reason=\"missing\"").ShouldBe(1);
+        Sum(metrics, "custos_scim_changes_total", "result=\"activated\"").ShouldBe(1);
+        metrics.ShouldContain(m => m.Name == "custos_ledger_checkpoint_age_seconds" && m.Value >= 0);
+        metrics.ShouldContain(m => m.Name == "custos_detection_lag" && m.Value >= 0);
 
         // Labels are closed vocabularies: no reader, subject or case, in any form.
         foreach (var metric in metrics)
         {
-            foreach (var person in new[] { "staff:", "user:", "case:", "jules", "harper", "40002", "10042", "SUP-1001", "IA-8" })
+            foreach (var person in new[] { "staff:", "user:", "case:", "jules", "harper", "40002", "10042", "SUP-1001", "IA-8", "zoe" })
             {
                 metric.Labels.ShouldNotContain(person, Case.Insensitive, $"{metric.Name}{{{metric.Labels}}}");
             }

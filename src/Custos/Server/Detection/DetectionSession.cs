@@ -480,6 +480,7 @@ internal sealed class DetectionSession
             _pending[index] = new LedgerItem.AlertItem(entry, Encoding.UTF8.GetString(bytes));
             if (entry.Change == AlertEntry.Raised)
             {
+                Telemetry.ServerTelemetry.Alerts.Add(1, new("detector", entry.Detector), new("state", AlertEntry.Raised));
                 _logger.LogInformation("Alert {Alert} raised ({Detector}, {Severity}) about {Readers}, routed to {Queue}; ledger entry {Index}",
                     entry.Alert, entry.Detector, entry.Severity, string.Join(", ", entry.Readers), entry.Queue, index);
             }

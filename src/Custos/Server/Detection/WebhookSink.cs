@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Custos.Access.Alerts;
 using Custos.Access.Storage;
+using Custos.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Custos.Server.Detection;
@@ -66,6 +67,8 @@ public sealed class WebhookSink(
     {
         var position = $"webhook:{webhook.Key}";
         var name = webhook.Name ?? webhook.Url!.GetLeftPart(UriPartial.Path);
+        // Never the URL's user info: metrics go to whoever scrapes them.
+        var tag = new KeyValuePair<string, object?>("webhook", webhook.Name ?? webhook.Url!.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped));
         while (!cancellation.IsCancellationRequested)
         {
             try
@@ -81,12 +84,24 @@ public sealed class WebhookSink(
                         await WaitAsync(progress, cancellation);
                         continue;
                     }
-                    foreach (var entry in entries)
+                    var backlog = entries.Count;
+                    ServerTelemetry.WebhookBacklog.Add(backlog, tag);
+                    try
                     {
-                        var body = JsonSerializer.SerializeToUtf8Bytes(await DeliveryAsync(entry, cancellation), AlertJson.Options);
-                        await DeliverAsync(webhook, name, entry.LedgerIndex, body, cancellation);
-                        next = entry.LedgerIndex + 1;
-                        await store.SaveProjectionPositionAsync(position, next, cancellation);
+                        foreach (var entry in entries)
+                        {
+                            var body = JsonSerializer.SerializeToUtf8Bytes(await DeliveryAsync(entry, cancellation), AlertJson.Options);
+                            await DeliverAsync(webhook, name, entry.LedgerIndex, body, cancellation);
+                            next = entry.LedgerIndex + 1;
+                            await store.SaveProjectionPositionAsync(position, next, cancellation);
+                            backlog--;
+                            ServerTelemetry.WebhookBacklog.Add(-1, tag);
+                        }
+                    }
+                    finally
+                    {
+                        // Stopped or failed mid-batch: the rest is read again from the position.
+                        ServerTelemetry.WebhookBacklog.Add(-backlog, tag);
                     }
                 }
             }

@@ -35,6 +35,7 @@ internal static class TelemetrySetup
                 "Telemetry:Otlp:Endpoint must be an http:// or https:// URL, such as http://collector:4317.")
             .ValidateOnStart();
         services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, CountFailures);
+        services.AddHostedService<ServerGauges>();
 
         var endpoint = options.Otlp.ResolveEndpoint();
         var telemetry = services.AddOpenTelemetry()
