@@ -289,7 +289,33 @@ public sealed class Parser
         }
     }
 
+    /// <summary>
+    /// The deepest nesting of expressions (parentheses, if-then-else, sets, records, arguments).
+    /// The parser recurses about ten frames per level; a bound turns a hostile file of a
+    /// hundred thousand parentheses into a parse error instead of a stack overflow, which no
+    /// handler can catch. Policies people write nest a handful of levels.
+    /// </summary>
+    public const int MaxNesting = 200;
+
+    private int _depth;
+
     private Expr ParseExpr()
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw new CedarParseException($"expressions nest deeper than {MaxNesting} levels", Current.Position);
+        }
+        try
+        {
+            return ParseNestedExpr();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Expr ParseNestedExpr()
     {
         var start = Current.Position;
         if (IsKeyword("if"))

@@ -145,5 +145,24 @@ public sealed class ParserTests
         set.Policies.Count.ShouldBe(1);
     }
 
+    [Theory]
+    [InlineData("(", ")")]
+    [InlineData("[", "]")]
+    [InlineData("if true then ", " else false")]
+    [InlineData("{a: ", "}")]
+    public void A_hundred_thousand_nested_expressions_are_a_parse_error_not_a_stack_overflow(string open, string close)
+    {
+        var text = "permit(principal, action, resource) when { " + string.Concat(Enumerable.Repeat(open, 100_000)) + "true" + string.Concat(Enumerable.Repeat(close, 100_000)) + " };";
+
+        Should.Throw<CedarParseException>(() => Parser.ParsePolicies(text)).Message.ShouldContain($"deeper than {Parser.MaxNesting}");
+    }
+
+    [Fact]
+    public void Expressions_nested_to_the_limit_still_parse()
+    {
+        var depth = Parser.MaxNesting - 1;
+        Should.NotThrow(() => Parser.ParseExpression(new string('(', depth) + "1" + new string(')', depth)));
+    }
+
     private static LiteralExpr Lit(long value) => new(Value.FromLong(value));
 }
