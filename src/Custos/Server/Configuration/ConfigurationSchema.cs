@@ -20,6 +20,7 @@ public static class ConfigurationSchema
         (Scim.ScimOptions.Section, typeof(Scim.ScimOptions)),
         (LiveDetectionOptions.Section, typeof(LiveDetectionOptions)),
         (Telemetry.TelemetryOptions.Section, typeof(Telemetry.TelemetryOptions)),
+        (RequestLimitOptions.Section, typeof(RequestLimitOptions)),
     ];
 
     /// <summary>Sections that belong to .NET itself (logging, Kestrel's endpoints and certificates), whose keys it checks.</summary>
