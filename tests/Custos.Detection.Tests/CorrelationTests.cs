@@ -149,4 +149,51 @@ public sealed class CorrelationTests
         correlator.OpenCount.ShouldBe(0);
         correlator.StateSize.ShouldBe(0, "nothing of a closed or merged alert is kept");
     }
+
+    /// <summary>Bytes allocated, per read, by reads joining an alert that already holds <paramref name="size"/> reads.</summary>
+    private static long AllocatedPerJoin(int size)
+    {
+        const int joins = 50;
+        var (correlator, changes) = Create();
+        Finding Read(int i) => F("protected-subject", i / 60.0, ["staff:a"], [$"user:{i % 400}"], [$"e{i}"], Severity.High);
+        for (var i = 0; i < size; i++)
+        {
+            correlator.Add(Read(i));
+        }
+        var findings = Enumerable.Range(size, joins).Select(Read).ToList();
+        changes.Clear();
+        changes.Capacity = joins * 2;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var finding in findings)
+        {
+            correlator.Add(finding);
+        }
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / joins;
+    }
+
+    [Fact]
+    public void A_read_joining_a_large_alert_costs_no_more_than_one_joining_a_small_one()
+    {
+        var small = AllocatedPerJoin(10);
+        var large = AllocatedPerJoin(1_000);
+
+        // Rebuilding the alert per join would copy its 1,000 evidence ids and 400 subjects each time.
+        large.ShouldBeLessThan(small + 1024, $"{small} bytes per join into 10 reads, {large} into 1,000");
+    }
+
+    [Fact]
+    public void An_alert_published_earlier_does_not_change_when_later_reads_join()
+    {
+        var (correlator, changes) = Create();
+        correlator.Add(F("protected-subject", 1, ["staff:a"], ["user:1"], ["e1"], Severity.High));
+        var raised = changes.ShouldHaveSingleItem().Alert;
+
+        correlator.Add(F("protected-subject", 2, ["staff:a", "staff:b"], ["user:2"], ["e2"], Severity.High));
+
+        raised.Evidence.ShouldBe(["e1"]);
+        raised.Readers.ShouldBe(["staff:a"]);
+        raised.Subjects.ShouldBe(["user:1"]);
+        changes[^1].Alert.Evidence.ShouldBe(["e1", "e2"]);
+        changes[^1].Alert.Readers.ShouldBe(["staff:a", "staff:b"]);
+    }
 }

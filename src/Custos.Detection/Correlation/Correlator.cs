@@ -117,8 +117,18 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 }
             }
         }
-        target.Add(finding, linking);
-        Index(target);
+        // A join indexes only what it added; a merge, everything the target now holds.
+        if (matches.Count > 1)
+        {
+            target.Add(finding, linking);
+            Index(target.Readers, target.LinkSubjects, target);
+        }
+        else
+        {
+            var (readers, linkSubjects) = (target.Readers.Count, target.LinkSubjects.Count);
+            target.Add(finding, linking);
+            Index(target.Readers.Skip(readers), target.LinkSubjects.Skip(linkSubjects), target);
+        }
 
         if (target.Id is null && target.ShouldRaise(options))
         {
@@ -163,13 +173,13 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
         }
     }
 
-    private void Index(OpenAlert alert)
+    private void Index(IEnumerable<string> readers, IEnumerable<string> linkSubjects, OpenAlert alert)
     {
-        foreach (var reader in alert.Readers)
+        foreach (var reader in readers)
         {
             _byReader[reader] = alert;
         }
-        foreach (var subject in alert.LinkSubjects)
+        foreach (var subject in linkSubjects)
         {
             _bySubject[subject] = alert;
         }
@@ -193,9 +203,17 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
         }
     }
 
+    /// <summary>
+    /// An alert being built. Its lists only grow, so the <see cref="Alert"/> published on each
+    /// change is a view of their current prefix, not a copy: a join costs what it adds, not what
+    /// the alert already holds (docs/detection.md, "Correlation cost").
+    /// </summary>
     private sealed class OpenAlert(CorrelationOptions options)
     {
         private readonly HashSet<string> _evidenceSeen = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _readersSeen = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _subjectsSeen = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _linkSubjectsSeen = new(StringComparer.Ordinal);
         private readonly List<Finding> _headlines = [];
 
         public string? Id { get; set; }
@@ -225,7 +243,7 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
         {
             if (linking)
             {
-                AddAll(LinkSubjects, finding.Subjects, options.MaxSubjects);
+                AddAll(LinkSubjects, _linkSubjectsSeen, finding.Subjects, options.MaxSubjects);
             }
             Findings++;
             LastFinding = finding.RaisedAt > LastFinding ? finding.RaisedAt : LastFinding;
@@ -234,8 +252,8 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
             {
                 _headlines.Add(finding);
             }
-            AddAll(Readers, finding.Readers, int.MaxValue);
-            AddAll(Subjects, finding.Subjects, options.MaxSubjects);
+            AddAll(Readers, _readersSeen, finding.Readers, int.MaxValue);
+            AddAll(Subjects, _subjectsSeen, finding.Subjects, options.MaxSubjects);
             foreach (var id in finding.Evidence)
             {
                 if (_evidenceSeen.Add(id))
@@ -259,9 +277,9 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
             {
                 Add(finding with { Evidence = [], Subjects = [], Readers = [] }, linking: false);
             }
-            AddAll(Readers, other.Readers, int.MaxValue);
-            AddAll(Subjects, other.Subjects, options.MaxSubjects);
-            AddAll(LinkSubjects, other.LinkSubjects, options.MaxSubjects);
+            AddAll(Readers, _readersSeen, other.Readers, int.MaxValue);
+            AddAll(Subjects, _subjectsSeen, other.Subjects, options.MaxSubjects);
+            AddAll(LinkSubjects, _linkSubjectsSeen, other.LinkSubjects, options.MaxSubjects);
             foreach (var id in other.Evidence)
             {
                 if (_evidenceSeen.Add(id) && Evidence.Count < options.MaxEvidence)
@@ -299,16 +317,16 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 Detector = Detectors.Count == 1 ? Detectors.Min! : "correlated",
                 Severity = Severity,
                 RaisedAt = RaisedAt ?? LastFinding,
-                Readers = [.. Readers],
-                Subjects = [.. Subjects],
-                Evidence = [.. Evidence],
+                Readers = new GrowingPrefix<string>(Readers),
+                Subjects = new GrowingPrefix<string>(Subjects),
+                Evidence = new GrowingPrefix<string>(Evidence),
                 Reason = reason,
             };
 
             static string Text(int count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        private static void AddAll(List<string> into, IEnumerable<string> items, int cap)
+        private static void AddAll(List<string> into, HashSet<string> seen, IEnumerable<string> items, int cap)
         {
             foreach (var item in items)
             {
@@ -316,11 +334,32 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
                 {
                     return;
                 }
-                if (!into.Contains(item))
+                if (seen.Add(item))
                 {
                     into.Add(item);
                 }
             }
         }
     }
+}
+
+/// <summary>
+/// The first items of a list that only ever grows, as they are when the view is taken: an O(1)
+/// snapshot that later additions do not change.
+/// </summary>
+internal sealed class GrowingPrefix<T>(List<T> items) : IReadOnlyList<T>
+{
+    public int Count { get; } = items.Count;
+
+    public T this[int index] => (uint)index < (uint)Count ? items[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return items[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
