@@ -26,27 +26,12 @@ internal static class AccessCommand
 
     public static Command Create()
     {
-        var options = new CallerOptions();
-        options.As.Validators.Add(result =>
+        var options = CallerOptions.Create();
+        return options.Attach(new Command("access", "Ask for access, approve or deny, revoke, and list grants, against a running server.")
         {
-            var value = result.GetValueOrDefault<string>();
-            if (value is null || !value.StartsWith("staff:", StringComparison.Ordinal) || value.Length == "staff:".Length)
-            {
-                result.AddError($"--as must be staff:ID, not '{value}'.");
-            }
-        });
-        TokenCommand.MustBeACountry(options.Location);
-
-        var access = new Command("access", "Ask for access, approve or deny, revoke, and list grants, against a running server.")
-        {
-            options.Server, options.Token, options.As, options.Location, options.Data, options.Json,
             Request(options), Pending(options), Approve(options), Deny(options), Revoke(options), Grants(options),
-        };
-        foreach (var command in access.Subcommands)
-        {
-            command.Validators.Add(result => options.Validate(result));
-        }
-        return access;
+            BreakGlass(options), Review(options), Revocations(options), Lift(options),
+        });
     }
 
     private static Command Request(CallerOptions options)
@@ -104,7 +89,10 @@ internal static class AccessCommand
                 ("PURPOSE", r => Text(r, "purpose")),
                 ("CASE", r => Text(r, "case")),
                 ("APPROVALS", r => string.Join(",", r.GetProperty("approvals").EnumerateArray().Select(a => Text(a, "approver"))) is { Length: > 0 } by ? by : "-"),
-                ("ASKED", r => Time(r, "created_at"))));
+                ("ASKED", r => Time(r, "created_at")),
+                ("FOR", r => Span(Text(r, "duration"))),
+                // Last, unpadded: what the approver most needs to read, however long it is.
+                ("JUSTIFICATION", r => OneLine(Text(r, "justification")))));
         });
         return command;
     }
@@ -183,6 +171,74 @@ internal static class AccessCommand
         return command;
     }
 
+    private static Command BreakGlass(CallerOptions options)
+    {
+        var unreviewed = new Option<bool>("--unreviewed") { Description = "Only those awaiting review, overdue first." };
+        var command = new Command("break-glass", "List break-glass grants and their review (oversight).") { unreviewed };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var records = await CallAsync(parse, options, HttpMethod.Get, "v1/break-glass" + (parse.GetValue(unreviewed) ? "?unreviewed" : ""), null, cancellation);
+            return Print(parse, options, records, output => Table(output, "No break-glass grants.", records,
+                ("ID", b => Text(b.GetProperty("grant"), "id")),
+                ("READER", b => Text(b.GetProperty("grant"), "reader")),
+                ("ISSUED", b => Time(b.GetProperty("grant"), "issued_at")),
+                ("REVIEW DUE", b => Time(b, "review_due") + (b.GetProperty("overdue").GetBoolean() ? " (overdue)" : "")),
+                ("REVIEW", b => b.GetProperty("outcome").ValueKind == JsonValueKind.String ? $"{Text(b, "outcome")} by {Text(b, "reviewed_by")}" : "-"),
+                ("SUBJECTS", b => List(b.GetProperty("grant"), "subjects")),
+                ("CATEGORIES", b => List(b.GetProperty("grant"), "categories")),
+                ("JUSTIFICATION", b => OneLine(Text(b, "justification")))));
+        });
+        return command;
+    }
+
+    private static Command Review(CallerOptions options)
+    {
+        var id = new Argument<string>("id") { Description = "The break-glass grant (grant-…)." };
+        var outcome = new Option<string>("--outcome") { Description = "Whether the emergency justified it.", Required = true };
+        outcome.AcceptOnlyFromAmong("justified", "unjustified");
+        var note = new Option<string>("--note") { Description = "What you found.", Required = true };
+        var command = new Command("review", "Record the review a break-glass grant owes (oversight, independent of its reader).") { id, outcome, note };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var body = new { outcome = parse.GetValue(outcome), note = parse.GetValue(note) };
+            var record = await CallAsync(parse, options, HttpMethod.Post, $"v1/break-glass/{Uri.EscapeDataString(parse.GetValue(id)!)}/review", body, cancellation);
+            return Print(parse, options, record, output =>
+                output.WriteLine($"Reviewed {Text(record.GetProperty("grant"), "id")} of {Text(record.GetProperty("grant"), "reader")}: {Text(record, "outcome")}."));
+        });
+        return command;
+    }
+
+    private static Command Revocations(CallerOptions options)
+    {
+        var command = new Command("revocations", "List revocations, standing and lifted (admin and oversight).");
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var revocations = await CallAsync(parse, options, HttpMethod.Get, "v1/revocations", null, cancellation);
+            return Print(parse, options, revocations, output => Table(output, "No revocations.", revocations,
+                ("ID", r => Text(r, "id")),
+                ("SCOPE", r => $"{Text(r, "scope")} {Text(r, "value")}"),
+                ("BY", r => Text(r, "by")),
+                ("AT", r => Time(r, "at")),
+                ("STATE", r => r.GetProperty("lifted").GetBoolean() ? "lifted" : "standing"),
+                ("REASON", r => OneLine(Text(r, "reason")))));
+        });
+        return command;
+    }
+
+    private static Command Lift(CallerOptions options)
+    {
+        var id = new Argument<string>("id") { Description = "The revocation (rev-…)." };
+        var reason = new Option<string>("--reason") { Description = "Why access may resume: it is kept in the ledger.", Required = true };
+        var command = new Command("lift", "Lift a standing revocation (admin or oversight, independent of the people it names).") { id, reason };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var revocation = await CallAsync(parse, options, HttpMethod.Post, $"v1/revocations/{Uri.EscapeDataString(parse.GetValue(id)!)}/lift", new { reason = parse.GetValue(reason) }, cancellation);
+            return Print(parse, options, revocation, output =>
+                output.WriteLine($"Lifted {Text(revocation, "id")} ({Text(revocation, "scope")} {Text(revocation, "value")})."));
+        });
+        return command;
+    }
+
     private static Command Grants(CallerOptions options)
     {
         var reader = new Option<string>("--reader") { Description = "Whose grants (admin and oversight may name anyone; default: yours, or everyone's for them)." };
@@ -205,7 +261,7 @@ internal static class AccessCommand
     }
 
     /// <summary>Calls the API as the caller the options name; a refusal becomes one line and exit 1.</summary>
-    private static async Task<JsonElement> CallAsync(ParseResult parse, CallerOptions options, HttpMethod method, string path, object? body, CancellationToken cancellation)
+    internal static async Task<JsonElement> CallAsync(ParseResult parse, CallerOptions options, HttpMethod method, string path, object? body, CancellationToken cancellation)
     {
         var server = parse.GetValue(options.Server)!;
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
@@ -275,7 +331,7 @@ internal static class AccessCommand
             : token.Trim();
     }
 
-    private static int Print(ParseResult parse, CallerOptions options, JsonElement json, Action<TextWriter> text)
+    internal static int Print(ParseResult parse, CallerOptions options, JsonElement json, Action<TextWriter> text)
     {
         var output = parse.InvocationConfiguration.Output;
         if (parse.GetValue(options.Json))
@@ -289,7 +345,7 @@ internal static class AccessCommand
         return ExitCodes.Success;
     }
 
-    private static void Table(TextWriter output, string empty, JsonElement rows, params (string Title, Func<JsonElement, string> Cell)[] columns)
+    internal static void Table(TextWriter output, string empty, JsonElement rows, params (string Title, Func<JsonElement, string> Cell)[] columns)
     {
         var items = rows.EnumerateArray().ToList();
         if (items.Count == 0)
@@ -343,10 +399,13 @@ internal static class AccessCommand
         return text.ToString();
     }
 
+    /// <summary>Free text on one line of a table: newlines and runs of spaces folded.</summary>
+    internal static string OneLine(string text) => CustosCommandLine.OneLine(text);
+
     private static string Describe(JsonElement e) =>
         $"{List(e, "categories")} of {List(e, "subjects")} for {Text(e, "purpose")} under {Text(e, "case")}";
 
-    private static string Text(JsonElement e, string property) =>
+    internal static string Text(JsonElement e, string property) =>
         e.TryGetProperty(property, out var value) ? value.ValueKind switch
         {
             JsonValueKind.String => value.GetString()!,
@@ -355,16 +414,16 @@ internal static class AccessCommand
         } : "-";
 
     /// <summary>A time to the second, in UTC, as formats.md writes times.</summary>
-    private static string Time(JsonElement e, string property) =>
+    internal static string Time(JsonElement e, string property) =>
         e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time)
             ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : Text(e, property);
 
-    private static string List(JsonElement e, string property) =>
+    internal static string List(JsonElement e, string property) =>
         string.Join(",", e.GetProperty(property).EnumerateArray().Select(v => v.GetString()));
 
     /// <summary>Where the server is, who calls it, and how to print: on <c>custos access</c>, for every subcommand.</summary>
-    private sealed class CallerOptions
+    internal sealed class CallerOptions
     {
         public Option<Uri> Server { get; } = Recursive(ServerOption.Create($"The running server (default {ServerOptions.DefaultUrls}).", new Uri(ServerOptions.DefaultUrls)));
 
@@ -398,6 +457,36 @@ internal static class AccessCommand
             Description = "Print the API's JSON rather than text.",
             Recursive = true,
         };
+
+        /// <summary>The options with their checks: --as names staff, --location a country.</summary>
+        public static CallerOptions Create()
+        {
+            var options = new CallerOptions();
+            options.As.Validators.Add(result =>
+            {
+                var value = result.GetValueOrDefault<string>();
+                if (value is null || !value.StartsWith("staff:", StringComparison.Ordinal) || value.Length == "staff:".Length)
+                {
+                    result.AddError($"--as must be staff:ID, not '{value}'.");
+                }
+            });
+            TokenCommand.MustBeACountry(options.Location);
+            return options;
+        }
+
+        /// <summary>Puts the options on <paramref name="command"/> and requires every subcommand to name its caller.</summary>
+        public Command Attach(Command command)
+        {
+            foreach (var option in new Option[] { Server, Token, As, Location, Data, Json })
+            {
+                command.Options.Add(option);
+            }
+            foreach (var subcommand in command.Subcommands)
+            {
+                subcommand.Validators.Add(Validate);
+            }
+            return command;
+        }
 
         /// <summary>The caller is named once: by a token, or by --as.</summary>
         public void Validate(CommandResult result)

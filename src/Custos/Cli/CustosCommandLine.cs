@@ -30,6 +30,7 @@ public static class CustosCommandLine
             DetectCommand.Create(),
             LedgerCommand.Create(),
             ConfigCommand.Create(),
+            AlertsCommand.Create(),
             VersionCommand.Create(),
         };
         return root;
