@@ -78,10 +78,41 @@ internal sealed class AccessStartup(
         // Read and check both first: a bad file is a configuration error, reported before anything is changed.
         var world = options.Value.WorldFromStore ? null : WorldDocument.Read(options.Value.World);
         var policies = AccessPolicies.FromDirectory(options.Value.Policies);
+        ValidatePolicies(policies);
 
         if (!await TryActivateAsync(world, policies, cancellationToken))
         {
             _retrying = RetryAsync(world, policies, _stopping.Token);
+        }
+    }
+
+    /// <summary>
+    /// A policy set that does not validate against the schema stops the server, naming each error's
+    /// file, line and rule; <c>PolicyValidationWarnOnly</c> lets it start with warnings instead.
+    /// </summary>
+    private void ValidatePolicies(AccessPolicies policies)
+    {
+        var directory = options.Value.Policies;
+        var schemaFile = options.Value.PolicySchema ?? PolicyValidation.FindSchema(directory);
+        if (schemaFile is null)
+        {
+            logger.LogWarning("No Cedar schema ({File}) beside the policies in {Directory} and none configured (PolicySchema): the policies are not validated",
+                PolicyValidation.SchemaFileName, directory);
+            return;
+        }
+        var errors = PolicyValidation.Validate(policies, PolicyValidation.ReadSchema(schemaFile), directory);
+        if (errors.Count == 0)
+        {
+            return;
+        }
+        if (!options.Value.PolicyValidationWarnOnly)
+        {
+            throw new PolicyLoadException(
+                $"the policies do not validate against {schemaFile}: {string.Join("; ", errors)} (PolicyValidationWarnOnly=true starts anyway, with warnings)");
+        }
+        foreach (var error in errors)
+        {
+            logger.LogWarning("Policy validation (warning only): {Error}", error.ToString());
         }
     }
 

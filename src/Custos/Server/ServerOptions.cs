@@ -41,6 +41,19 @@ public sealed class ServerOptions
     /// <summary>The directory of <c>*.cedar</c> policies to load; by default the demo's.</summary>
     public string Policies { get; set; } = DefaultPolicies;
 
+    /// <summary>
+    /// The Cedar schema the policies are validated against at start-up (strict mode); by default
+    /// <c>custos.cedarschema</c> in the policy directory or the directory above it. Without one the
+    /// policies are not validated, with a warning.
+    /// </summary>
+    public string? PolicySchema { get; set; }
+
+    /// <summary>
+    /// Start even when the policies do not validate against the schema, logging each error as a
+    /// warning instead of refusing to start: for a migration, not for everyday use.
+    /// </summary>
+    public bool PolicyValidationWarnOnly { get; set; }
+
     public static string DefaultWorld => Path.Combine(AppContext.BaseDirectory, "samples", "incident", "world.json");
 
     public static string DefaultPolicies => Path.Combine(AppContext.BaseDirectory, "samples", "incident", "policies");
