@@ -19,7 +19,7 @@ using Custos.Formats;
 //   correlate [--joins J]             cost of one more read joining an alert of 10, 1k, 10k reads:
 //                                      correlator time and allocation, and the bytes the server's
 //                                      alerts projection writes for it
-//   evaluate --seeds A-B [--variants 0,1,2] [--days D] [--staff S] [--noise X]
+//   evaluate --seeds A-B [--variants 0,1,2] [--days D] [--staff S] [--noise X] [--adversary none|covert]
 //                                      generate, replay and score each seed and variant in
 //                                      memory; print one row per run and the aggregate table
 var command = args.Length > 0 ? args[0] : "help";
@@ -33,7 +33,11 @@ switch (command)
         return 0;
     case "evaluate":
         Evaluate(Range(OptionText("--seeds", "1-3")), OptionText("--variants", "0").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(),
-            Option("--days", 90), Option("--staff", 500), double.Parse(OptionText("--noise", "1"), CultureInfo.InvariantCulture));
+            Option("--days", 90), Option("--staff", 500), double.Parse(OptionText("--noise", "1"), CultureInfo.InvariantCulture),
+            Enum.Parse<Adversary>(OptionText("--adversary", "none"), ignoreCase: true));
+        return 0;
+    case "explain":
+        Explain(Option("--seed", 1), Option("--variant", 0), Enum.Parse<Adversary>(OptionText("--adversary", "none"), ignoreCase: true), OptionText("--campaign", "cmp-01"));
         return 0;
     case "correlate":
         Correlate(Option("--joins", 100));
@@ -201,7 +205,7 @@ static void Memory(int days, int staff)
     }
 }
 
-static void Evaluate(int[] seeds, int[] variants, int days, int staff, double noise)
+static void Evaluate(int[] seeds, int[] variants, int days, int staff, double noise, Adversary adversary)
 {
     var reports = new List<ScoreReport>();
     var exact = new List<(string Pattern, TimeSpan? Detect, int? SubjectsBefore)>();
@@ -212,7 +216,7 @@ static void Evaluate(int[] seeds, int[] variants, int days, int staff, double no
     {
         foreach (var variant in variants)
         {
-            var dataset = Generator.Generate(new GeneratorOptions { Seed = seed, Days = days, Staff = staff, Variant = variant, Noise = noise });
+            var dataset = Generator.Generate(new GeneratorOptions { Seed = seed, Days = days, Staff = staff, Variant = variant, Noise = noise, Adversary = adversary });
             // Driven here rather than through Replayer so that every change is seen as it is
             // published: the moment a campaign's event first sits in a raised alert is its exact
             // detection time, even when it joined an alert raised before the campaign began.
@@ -281,6 +285,7 @@ static void Evaluate(int[] seeds, int[] variants, int days, int staff, double no
 
     var campaigns = reports.SelectMany(r => r.Campaigns).ToList();
     Console.WriteLine();
+    Console.WriteLine("incidents (subjects read up to the first alert): " + string.Join(", ", exact.Where(c => c.Pattern == Campaign.IncidentPattern).Select(c => c.SubjectsBefore?.ToString(CultureInfo.InvariantCulture) ?? "missed")));
     Console.WriteLine("| pattern | campaigns | detected | recall | median time to detect | slowest detection |");
     Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
     foreach (var group in exact.GroupBy(c => c.Pattern).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -301,6 +306,33 @@ static void Evaluate(int[] seeds, int[] variants, int days, int staff, double no
         + $"incidents caught {incidentsAll.Count(c => c.Detect is not null)}/{incidentsAll.Count}, most subjects read up to the alert that first held them {incidentsAll.Max(c => c.SubjectsBefore ?? int.MaxValue)}; "
         + $"campaigns that joined an alert raised before they began: {campaigns.Count(c => c.JoinedEarlierAlert)} (the tables above time them from the update that added them); "
         + $"false alerts by detector: {(falseByDetector.Count == 0 ? "none" : string.Join(", ", falseByDetector.Select(p => $"{p.Key} {p.Value}")))}"));
+}
+
+static void Explain(int seed, int variant, Adversary adversary, string campaignId)
+{
+    // One generated campaign, read by read, and every alert change about its readers: for tuning.
+    var dataset = Generator.Generate(new GeneratorOptions { Seed = seed, Variant = variant, Adversary = adversary });
+    var campaign = dataset.Labels.Campaigns.Single(c => c.Id == campaignId);
+    var events = campaign.Events.ToHashSet(StringComparer.Ordinal);
+    var index = new WorldIndex(dataset.World);
+    var engine = new DetectionEngine(index, change =>
+    {
+        if (change.Alert.Readers.Intersect(campaign.Readers).Any())
+        {
+            Console.WriteLine($"  {change.Kind} {change.Alert.Id} {change.Alert.Detector} {change.Alert.Severity}: {change.Alert.Reason}");
+        }
+    });
+    Console.WriteLine($"{campaign.Id} {campaign.Pattern}/{campaign.Intensity} readers {string.Join(", ", campaign.Readers)}");
+    foreach (var e in dataset.Events)
+    {
+        if (events.Contains(e.Id))
+        {
+            var o = new Observation(e, index);
+            Console.WriteLine($"{e.Time:O} {e.Id} {e.Reader} {e.Subject} [{string.Join(",", e.Categories)}] case {e.Case ?? "-"} covered {o.Covered} self-made {o.SelfMadeCover} protected {string.Join(",", o.ProtectedClasses)}");
+        }
+        engine.Observe(e);
+    }
+    engine.Flush();
 }
 
 static void Profile(string worldPath, string eventsPath)

@@ -38,7 +38,7 @@ public sealed class GeneratorTests
         {
             labels.Campaigns.Where(c => c.Pattern == pattern).Select(c => c.Intensity).ShouldBe(Generator.Intensities, ignoreOrder: true);
         }
-        labels.Campaigns.Count(c => c.Pattern == Campaign.IncidentPattern).ShouldBe(2);
+        labels.Campaigns.Where(c => c.Pattern == Campaign.IncidentPattern).Select(c => c.Intensity).ShouldBe(["high", "slow", "broad"], ignoreOrder: true);
         foreach (var campaign in labels.Campaigns)
         {
             campaign.Events.ShouldNotBeEmpty();
@@ -111,5 +111,31 @@ public sealed class GeneratorTests
     {
         Should.Throw<ArgumentException>(() => Generator.Generate(Small with { Days = 20 }));
         Should.Throw<ArgumentException>(() => Generator.Generate(Small with { Staff = 10 }));
+    }
+
+    [Fact]
+    public void The_covert_adversary_reads_under_cases_of_their_own_opened_just_before_or_one_broad_case()
+    {
+        var options = Small with { Adversary = Adversary.Covert };
+        var dataset = Generator.Generate(options);
+        var cases = dataset.World.Cases.ToDictionary(c => c.Id);
+        var byId = dataset.Events.ToDictionary(e => e.Id);
+
+        var campaigns = dataset.Labels.Campaigns;
+        campaigns.Where(c => c.Pattern == Campaign.IncidentPattern).Select(c => c.Intensity).ShouldBe(["high", "slow", "colluding"], ignoreOrder: true);
+        campaigns.Single(c => c.Intensity == "colluding").Readers.Count.ShouldBe(2);
+        foreach (var campaign in campaigns)
+        {
+            foreach (var e in campaign.Events.Select(id => byId[id]))
+            {
+                var @case = cases[e.Case.ShouldNotBeNull($"{campaign.Id} {e.Id}")];
+                (@case.Opener, @case.Source).ShouldBe((e.Reader, (CaseSource?)CaseSource.Manual), $"{campaign.Id} {e.Id}");
+                @case.Subjects.ShouldContain(e.Subject);
+                @case.IsOpenAt(e.Time).ShouldBeTrue();
+            }
+        }
+        // The ordinary background's cases come from someone else's request (tickets, queues, pagers) far more often than by hand.
+        dataset.World.Cases.Count(c => c.Source is CaseSource.Ticket or CaseSource.Queue).ShouldBeGreaterThan(dataset.World.Cases.Count / 2);
+        Generator.Generate(options).Events.Count.ShouldBe(dataset.Events.Count, "deterministic for a seed");
     }
 }

@@ -59,9 +59,13 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
 
     private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 256));
 
+    // Departments whose members read, under cases of their own, classes their peers seldom
+    // touch: two colluding colleagues splitting a hunt each stay under the threshold alone.
+    private readonly ReaderTable<ThresholdState> _teams = new(_ => new ThresholdState(options.Window, 256));
+
     public string Name => DetectorName;
 
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count);
+    public int StateSize => _readers.Count + _teams.Count + _readers.States.Concat(_teams.States).Sum(s => s.Window.Count);
 
     public void Observe(Observation observation, ICollection<Finding> findings)
     {
@@ -78,6 +82,10 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
             weight = Math.Max(weight, options.ClassWeights.GetValueOrDefault(@class, options.DefaultClassWeight));
         }
         var score = weight * o.MaxTier * (o.Allowed ? 1 : options.DeniedWeight) * (o.Covered ? options.SelfMadeWeight : 1);
+        if (o.Covered && o.Reader is { } member && score > 0)
+        {
+            Team(o, member.Department, score, findings);
+        }
         var state = _readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, score));
 
@@ -122,7 +130,34 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
         state.FiredUntil = o.Time + options.Window;
     }
 
+    private void Team(Observation o, string department, double score, ICollection<Finding> findings)
+    {
+        var team = _teams.Touch(department, o.Time);
+        team.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, score, o.ReaderId));
+        var readers = team.Window.Items.Select(i => i.Reader!).Distinct(StringComparer.Ordinal).ToArray();
+        if (o.Time < team.FiredUntil || readers.Length < 2 || team.Window.WeightBySubject() < options.Threshold)
+        {
+            return; // one reader alone is their own window's finding; a team's alert, once raised, grows through theirs
+        }
+        var subjects = team.Window.Subjects();
+        findings.Add(new Finding
+        {
+            Detector = Name,
+            Severity = Severity.High,
+            RaisedAt = o.Time,
+            Readers = readers,
+            Subjects = subjects,
+            Evidence = team.Window.EventIds(),
+            Reason = $"{Text.List(readers)}, of department {department}, read {subjects.Length} protected subjects ({Text.List(subjects)}) within {Text.Duration(options.Window)} {o.CasesClause()}; their peers seldom read people of those classes.",
+        });
+        team.FiredUntil = o.Time + options.Window;
+    }
+
     private static string Outside(Observation o) => o.Covered ? "; their peers seldom read people of that class" : "";
 
-    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
+    public void Evict(DateTimeOffset now)
+    {
+        _readers.EvictIdleSince(now - options.Window);
+        _teams.EvictIdleSince(now - options.Window);
+    }
 }

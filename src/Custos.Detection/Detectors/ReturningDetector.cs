@@ -23,7 +23,7 @@ public sealed record ReturningOptions
     public double TailProbability { get; init; } = 0.01;
 
     /// <summary>Pairs a peer group needs before its habit counts; until then nothing raises.</summary>
-    public int MinGroupPairs { get; init; } = 300;
+    public int MinGroupPairs { get; init; } = 100;
 
     /// <summary>Subjects remembered per reader (a bound on state, far above a working month).</summary>
     public int MaxSubjectsPerReader { get; init; } = 4096;
@@ -35,7 +35,8 @@ public sealed record ReturningOptions
 /// breadth-based detector sees. Reads a case explains from someone else's request (a ticket, a
 /// queue, a colleague's case) do not count; reads under a case the reader made themselves do,
 /// since a case one opens before each look is a claim, not an alibi. The peer habit (how many
-/// pairs reach each number of days) is learned from the same kind of reads.
+/// pairs reach each number of days) is learned from the same kind of reads: a slip now and
+/// then outside a ticket, or, where everyone makes their own cases, all of them.
 /// </summary>
 public sealed class ReturningDetector(ReturningOptions options) : IDetector
 {
@@ -56,6 +57,10 @@ public sealed class ReturningDetector(ReturningOptions options) : IDetector
         ArgumentNullException.ThrowIfNull(observation);
         ArgumentNullException.ThrowIfNull(findings);
         var o = observation;
+        if (o.Covered && !o.SelfMadeCover)
+        {
+            return; // someone else asked for this read: it neither counts nor teaches the habit
+        }
         var reader = _readers.Touch(o.ReaderId, o.Time);
         var day = DateOnly.FromDateTime(o.Time.UtcDateTime);
         if (day != reader.Day)
@@ -70,21 +75,6 @@ public sealed class ReturningDetector(ReturningOptions options) : IDetector
                 return;
             }
             reader.Pairs[o.SubjectId] = pair = new Pair();
-        }
-        // Every read teaches the peer habit (how often anyone of the group returns to someone);
-        // only reads no one else asked for — no case, or one the reader made — count towards a finding.
-        var suspect = !o.Covered || o.SelfMadeCover;
-        var newDay = pair.LastDay != day;
-        if (newDay)
-        {
-            pair.LastDay = day;
-            pair.AllDays++;
-            var reached = Reached(o.PeerGroup);
-            reached[Math.Min(pair.AllDays, MaxTrackedDays) - 1]++;
-        }
-        if (!suspect)
-        {
-            return;
         }
         if (pair.Events.Count < MaxEvidencePerPair)
         {
@@ -104,16 +94,18 @@ public sealed class ReturningDetector(ReturningOptions options) : IDetector
             });
             return;
         }
-        if (pair.Days.Count > 0 && pair.Days[^1] == day)
+        if (pair.LastDay == day)
         {
             return;
         }
+        pair.LastDay = day;
         pair.Days.Add(day);
         var days = pair.Days.Count;
         var counts = Reached(o.PeerGroup);
-        // The group's pairs that ever got this far (this one included, so never zero), as a share.
+        // The share of the group's other pairs that ever got this far; then this one joins them.
         var share = counts[0] == 0 ? 1 : (double)counts[Math.Min(days, MaxTrackedDays) - 1] / counts[0];
         var rare = counts[0] >= options.MinGroupPairs && share * reader.Pairs.Count < options.TailProbability;
+        counts[Math.Min(days, MaxTrackedDays) - 1]++;
         if (days < options.MinDays || !rare || o.IsProtected)
         {
             // Protected subjects have their own detectors; this one is about ordinary people.
@@ -171,11 +163,7 @@ public sealed class ReturningDetector(ReturningOptions options) : IDetector
     {
         public DateOnly LastDay { get; set; }
 
-        /// <summary>Days within the window on which the subject was read with no case or under one the reader made.</summary>
         public List<DateOnly> Days { get; } = [];
-
-        /// <summary>Days on which the subject was read at all (the peer habit's measure).</summary>
-        public int AllDays { get; set; }
 
         public List<string> Events { get; } = [];
 

@@ -34,6 +34,27 @@ public sealed record GeneratorOptions
     /// on top of the variant's rates: a stress test of precision beyond what was tuned on.
     /// </summary>
     public double Noise { get; init; } = 1;
+
+    /// <summary>
+    /// How the injected insiders behave: <see cref="Synthetic.Adversary.None"/> as the patterns
+    /// describe them, or <see cref="Synthetic.Adversary.Covert"/>, covering their tracks.
+    /// </summary>
+    public Adversary Adversary { get; init; }
+}
+
+/// <summary>How injected insiders behave.</summary>
+public enum Adversary
+{
+    /// <summary>Misuse as its pattern describes it, with no effort to hide.</summary>
+    None,
+
+    /// <summary>
+    /// Insiders cover their tracks (CovertCampaigns.cs): they open their own case just before
+    /// each read, stay within their department's categories and hours or deliberately outside
+    /// them, spread over weeks, split a hunt between two colluding readers, keep to a busy
+    /// peer's volume.
+    /// </summary>
+    Covert,
 }
 
 /// <summary>A generated world, its ordered events and the labels of the campaigns injected into them.</summary>
@@ -57,12 +78,12 @@ public sealed record SyntheticDataset(World World, IReadOnlyList<AccessEvent> Ev
 /// accounts), and misuse campaigns of every pattern at three intensities, plus incident-style
 /// campaigns after the design's section 1. Deterministic for a seed and options.
 /// </summary>
-public static class Generator
+public static partial class Generator
 {
     public static readonly string[] Patterns =
     [
         "protected-subject", "unexplained-access", "graph-fan-out", "location-probing", "peer-outlier",
-        "denied-burst", "residency-probing", "self-colleague", "off-hours",
+        "denied-burst", "residency-probing", "self-colleague", "off-hours", "returning",
     ];
 
     public static readonly string[] Intensities = ["high", "medium", "slow"];
@@ -81,7 +102,7 @@ public static class Generator
         return new Builder(options).Build();
     }
 
-    private sealed class Builder
+    private sealed partial class Builder
     {
         private static readonly string[] UsServed = ["US", "US", "US", "US", "US", "US", "BR", "BR", "JP"];
         private static readonly string[] EuServed = ["IE", "DE", "DE", "FR", "FR", "NL", "BR", "JP"];
@@ -324,7 +345,8 @@ public static class Generator
             return j;
         }
 
-        private Case OpenCase(string prefix, string purpose, string owner, IReadOnlyList<string> subjects, DateTimeOffset opened, DateTimeOffset closed, IReadOnlyList<string>? members = null)
+        private Case OpenCase(string prefix, string purpose, string owner, IReadOnlyList<string> subjects, DateTimeOffset opened, DateTimeOffset closed, IReadOnlyList<string>? members = null,
+            CaseSource source = CaseSource.Manual, string? openedBy = null)
         {
             var @case = new Case
             {
@@ -336,12 +358,20 @@ public static class Generator
                 Opened = opened,
                 Closed = closed,
                 DiscloseAfter = null,
+                OpenedBy = openedBy,
+                Source = source,
             };
             _cases.Add(@case);
             return @case;
         }
 
         // ----------------------------------------------------------- background
+
+        // The systems that open cases for staff: someone else's request stands behind each.
+        private const string HelpDesk = "system:helpdesk";
+        private const string ReportsQueue = "system:reports";
+        private const string BugTracker = "system:bugtracker";
+        private const string Pager = "system:pager";
 
         private DateTimeOffset DayStart(int day) => _o.Start.AddDays(day);
 
@@ -419,7 +449,8 @@ public static class Generator
                 var first = InShift(worker, day, overtime);
                 var reads = 1 + _rng.Next(4);
                 var times = Enumerable.Range(0, reads).Select(i => first.AddMinutes(i * (2 + _rng.Next(40)))).ToList();
-                var @case = OpenCase("SUP", _v.SupportPurpose, worker.Member.Id, [subject], first.AddMinutes(-1), times[^1].AddHours(0.5 + _rng.NextDouble() * 36));
+                var @case = OpenCase("SUP", _v.SupportPurpose, worker.Member.Id, [subject], first.AddMinutes(-1), times[^1].AddHours(0.5 + _rng.NextDouble() * 36),
+                    source: CaseSource.Ticket, openedBy: HelpDesk);
                 foreach (var time in times)
                 {
                     Read(worker, time, location, subject, SupportCategories(), _v.SupportPurpose, @case.Id);
@@ -467,7 +498,10 @@ public static class Generator
                 }
                 var member = _rng.NextDouble() < 0.3 ? _staff.Where(s => s.Department == worker.Member.Department && s.Id != worker.Member.Id).ElementAtOrDefault(_rng.Next(10))?.Id : null;
                 var opened = DayStart(day).AddHours(worker.ShiftStart - 1);
-                worker.Investigation = OpenCase("TS", _v.InvestigationPurpose, worker.Member.Id, involved, opened, opened.AddDays(3 + _rng.Next(12)), member is null ? null : [member]);
+                // Most investigations come from the reports queue; some an investigator starts on their own.
+                var queued = _rng.NextDouble() < 0.8;
+                worker.Investigation = OpenCase("TS", _v.InvestigationPurpose, worker.Member.Id, involved, opened, opened.AddDays(3 + _rng.Next(12)), member is null ? null : [member],
+                    queued ? CaseSource.Queue : CaseSource.Manual, queued ? ReportsQueue : null);
             }
             var reads = Poisson(11 * worker.Pace * _rates.Work);
             var subjects = worker.Investigation.Subjects;
@@ -504,7 +538,8 @@ public static class Generator
                 // A bug report: the reporters' device and activity records.
                 var subjects = Enumerable.Range(0, 1 + _rng.Next(3)).Select(_ => RandomSubject(served)).Distinct().ToList();
                 var first = InShift(worker, day);
-                var @case = OpenCase("ENG", _v.DebugPurpose, worker.Member.Id, subjects, first.AddMinutes(-5), first.AddDays(1 + _rng.Next(5)));
+                var @case = OpenCase("ENG", _v.DebugPurpose, worker.Member.Id, subjects, first.AddMinutes(-5), first.AddDays(1 + _rng.Next(5)),
+                    source: CaseSource.Ticket, openedBy: BugTracker);
                 for (var i = 0; i < 2 + _rng.Next(5); i++)
                 {
                     Read(worker, first.AddMinutes(i * (5 + _rng.Next(50))), location, subjects[_rng.Next(subjects.Count)],
@@ -527,7 +562,7 @@ public static class Generator
             {
                 var subject = RandomSubject(served);
                 var night = DayStart(day).AddHours(_rng.Next(0, 6) + (worker.Member.Jurisdiction == "US" ? 5 : 0)).AddMinutes(_rng.Next(60));
-                var @case = OpenCase("ENG", _v.DebugPurpose, worker.Member.Id, [subject], night.AddMinutes(-2), night.AddHours(6));
+                var @case = OpenCase("ENG", _v.DebugPurpose, worker.Member.Id, [subject], night.AddMinutes(-2), night.AddHours(6), source: CaseSource.Ticket, openedBy: Pager);
                 for (var i = 0; i < 2 + _rng.Next(3); i++)
                 {
                     Read(worker, night.AddMinutes(i * 7), location, subject, [_v.Device, _v.Activity], _v.DebugPurpose, @case.Id);
@@ -580,6 +615,11 @@ public static class Generator
 
         private void InjectCampaigns()
         {
+            if (_o.Adversary == Adversary.Covert)
+            {
+                InjectCovert();
+                return;
+            }
             foreach (var pattern in Patterns)
             {
                 foreach (var intensity in Intensities)
@@ -598,6 +638,47 @@ public static class Generator
                 var draft = new CampaignDraft($"cmp-{_campaigns.Count + 1:00}", Campaign.IncidentPattern, i == 0 ? "high" : "slow");
                 _campaigns.Add(draft);
                 Incident(draft, day, slow: i == 1);
+            }
+            // The leak hunt that once slipped through: one auditor, at home, slowly, under one
+            // broad case of their own that names the journalists and their contacts alike.
+            var broad = new CampaignDraft($"cmp-{_campaigns.Count + 1:00}", Campaign.IncidentPattern, "broad");
+            _campaigns.Add(broad);
+            BroadHunt(broad, [PickReader(Kind.Auditor)], _o.QuietDays + _rng.Next(Math.Max(1, _o.Days - _o.QuietDays - 25)), TimeSpan.FromHours(30));
+        }
+
+        /// <summary>
+        /// Journalists and their contacts read by <paramref name="readers"/> in turn, each under
+        /// one broad case of their own naming their share of the targets, opened two days
+        /// before, from home, one read every <paramref name="step"/>.
+        /// </summary>
+        private void BroadHunt(CampaignDraft c, IReadOnlyList<Worker> readers, int day, TimeSpan step)
+        {
+            var index = c.Index(_campaigns);
+            var usable = _journalists.Where(j => _contacts.GetValueOrDefault(j, []).Count >= 3).ToList();
+            var journalists = Enumerable.Range(0, 2).Select(_ => Target(usable.Count >= 2 ? usable : _journalists)).ToList();
+            var plans = readers.Select(_ => new List<string>()).ToList();
+            for (var j = 0; j < journalists.Count; j++)
+            {
+                var plan = plans[j % readers.Count];
+                plan.Add(journalists[j]);
+                var contacts = _contacts[journalists[j]].Distinct().Where(x => !_journalists.Contains(x)).Take(3).ToList();
+                _usedTargets.UnionWith(contacts);
+                plan.AddRange(contacts);
+            }
+            var cases = readers.Select((r, i) => OpenCase("IA", _v.AuditPurpose, r.Member.Id, plans[i], DayStart(day - 2), DayStart(day + 60))).ToList();
+            var time = WorkTime(readers[0], day);
+            // Interleaved: with two readers, each read alternates between them.
+            for (var k = 0; k < plans.Max(p => p.Count); k++)
+            {
+                for (var r = 0; r < readers.Count; r++)
+                {
+                    if (k < plans[r].Count)
+                    {
+                        var at = step < TimeSpan.FromHours(12) ? time : WorkTime(readers[r], day + (int)(time - DayStart(day)).TotalDays);
+                        Read(readers[r], at, readers[r].Member.Jurisdiction, plans[r][k], [_v.Ip, _v.Activity], _v.AuditPurpose, cases[r].Id, campaign: index);
+                        time += step;
+                    }
+                }
             }
         }
 
@@ -798,6 +879,24 @@ public static class Generator
                     }
                     break;
                 }
+                case "returning":
+                {
+                    // One ordinary person, looked up again and again with no case: high at
+                    // night, medium in working hours, slow over five weeks.
+                    var reader = PickReader(Kind.Support, w => !w.NightShift);
+                    var index = c.Index(_campaigns);
+                    var target = CampaignSubject(ServedBy(reader.Member));
+                    var (visits, spacing) = high ? (5, 2) : medium ? (4, 3) : (4, 10);
+                    // Short streams squeeze the visits in after the quiet days.
+                    spacing = Math.Max(1, Math.Min(spacing, (_o.Days - 1 - _o.QuietDays) / (visits - 1)));
+                    day = Math.Max(_o.QuietDays, Math.Min(day, _o.Days - 1 - spacing * (visits - 1)));
+                    for (var i = 0; i < visits; i++)
+                    {
+                        var at = high ? DayStart(day + i * spacing).AddHours(reader.ShiftStart + 15 + 2 * _rng.NextDouble()) : WorkTime(reader, day + i * spacing);
+                        Read(reader, at, reader.Member.Jurisdiction, target, [_v.Basic, _v.Activity], _v.SupportPurpose, null, campaign: index);
+                    }
+                    break;
+                }
                 default:
                     throw new InvalidOperationException($"no generator for pattern {c.Pattern}");
             }
@@ -949,7 +1048,7 @@ public static class Generator
                 Staff = _staff.Count,
                 Start = _o.Start,
                 End = DayStart(_o.Days),
-                Generator = string.Create(CultureInfo.InvariantCulture, $"custos detect generate --seed {_o.Seed} --days {_o.Days} --staff {_o.Staff} --variant {_o.Variant}{(_o.Noise == 1 ? "" : $" --noise {_o.Noise}")}; rates {_rates}"),
+                Generator = string.Create(CultureInfo.InvariantCulture, $"custos detect generate --seed {_o.Seed} --days {_o.Days} --staff {_o.Staff} --variant {_o.Variant}{(_o.Noise == 1 ? "" : $" --noise {_o.Noise}")}{(_o.Adversary == Adversary.Covert ? " --adversary covert" : "")}; rates {_rates}"),
                 Campaigns = campaigns,
             };
             return new SyntheticDataset(world, events, labels);

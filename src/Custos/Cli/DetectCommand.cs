@@ -63,6 +63,10 @@ internal static class DetectCommand
             Description = "0 (default): plain names and rates; other values rename departments, roles, purposes, categories and classes and vary the background rates.",
         };
         var clean = new Option<bool>("--no-campaigns") { Description = "Background only, no injected misuse." };
+        var adversary = new Option<Adversary>("--adversary")
+        {
+            Description = "How injected insiders behave: none (default) or covert (they open their own cases just before reading, spread over weeks, collude).",
+        };
         var noise = new Option<double>("--noise")
         {
             Description = "Multiply the background's slips, refusals and travel (default 1): a stress test of precision.",
@@ -92,7 +96,7 @@ internal static class DetectCommand
         });
         var command = new Command("generate", "Write a synthetic world, its events and labels.json (the injected misuse campaigns).")
         {
-            seed, days, staff, variant, clean, noise, output,
+            seed, days, staff, variant, clean, noise, adversary, output,
         };
         command.SetAction(parse =>
         {
@@ -104,6 +108,7 @@ internal static class DetectCommand
                 Variant = parse.GetValue(variant),
                 Campaigns = !parse.GetValue(clean),
                 Noise = parse.GetValue(noise),
+                Adversary = parse.GetValue(adversary),
             });
             var directory = parse.GetValue(output)!.FullName;
             dataset.WriteTo(directory);
