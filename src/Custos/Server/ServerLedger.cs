@@ -26,6 +26,7 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
     private SignedCheckpoint? _latest;
     private long _signedAt = Stopwatch.GetTimestamp();
     private bool _disposed;
+    private string? _lastAppendFailure;
 
     public ServerLedger(IOptions<ServerOptions> server, IOptions<LedgerOptions> options, ILogger<ServerLedger> logger, IEnumerable<ILedgerAppendListener>? listeners = null)
     {
@@ -49,13 +50,28 @@ public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
     public async Task<long> AppendAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellation = default)
     {
         var log = await GetLogAsync(cancellation);
-        var index = await log.AppendAsync(entry, cancellation);
+        long index;
+        try
+        {
+            index = await log.AppendAsync(entry, cancellation);
+        }
+        catch (LedgerAppendException e) when (e.InnerException is not null)
+        {
+            // A commit that failed (disk full, store gone), not an entry refused for its size:
+            // the node is not ready until an append succeeds again.
+            Volatile.Write(ref _lastAppendFailure, $"the last append failed at {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}: {e.Message}");
+            throw;
+        }
+        Volatile.Write(ref _lastAppendFailure, null);
         foreach (var listener in _listeners)
         {
             listener.OnAppended(index, entry.Span);
         }
         return index;
     }
+
+    /// <summary>Why the last append failed, until one succeeds; null while appends succeed.</summary>
+    public string? LastAppendFailure => Volatile.Read(ref _lastAppendFailure);
 
     public async Task<long> SizeAsync(CancellationToken cancellation = default) => (await GetLogAsync(cancellation)).Size;
 
@@ -238,6 +254,10 @@ internal sealed class LedgerHealthCheck(ServerLedger ledger) : IHealthCheck
         {
             var log = await ledger.GetLogAsync(cancellationToken);
             var size = await log.Store.ReadSizeAsync(cancellationToken);
+            if (ledger.LastAppendFailure is { } failure)
+            {
+                return HealthCheckResult.Unhealthy($"{failure} (ready again once an append succeeds)");
+            }
             return HealthCheckResult.Healthy($"{log.Store.Description}, {size} entries");
         }
         catch (LedgerStoreException e)

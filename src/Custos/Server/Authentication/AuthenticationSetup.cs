@@ -18,6 +18,10 @@ internal static class AuthenticationSetup
         services.AddCustosAuthorization();
         services.AddSingleton<LocalSigningKeyProvider>();
         services.AddSingleton<TokenChecks>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.Authority)}"]))
+        {
+            services.AddHealthChecks().AddCheck<IdentityProviderHealthCheck>("identity-provider");
+        }
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, LocalSigningKeyProvider>((jwt, auth, localKey) =>
