@@ -24,11 +24,13 @@ internal static class AuthenticationSetup
         }
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, LocalSigningKeyProvider>((jwt, auth, localKey) =>
+            .Configure<IOptions<AuthOptions>, LocalSigningKeyProvider, TokenChecks>((jwt, auth, localKey, checks) =>
             {
                 // Claims keep their JWT names ("sub", "loc"); no mapping to SOAP-era URIs.
                 jwt.MapInboundClaims = false;
-                jwt.EventsType = typeof(TokenChecks);
+                jwt.Events ??= new JwtBearerEvents();
+                jwt.Events.OnTokenValidated = checks.TokenValidated;
+                jwt.Events.OnChallenge = checks.Challenge;
                 jwt.TokenValidationParameters.NameClaimType = auth.Value.IdentityClaim;
                 jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
                 if (auth.Value.Authority is { } authority)

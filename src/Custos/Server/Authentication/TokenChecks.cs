@@ -11,15 +11,16 @@ namespace Custos.Server.Authentication;
 /// What a token must hold beyond a good signature, and the 401 that says which rule it broke.
 /// </summary>
 /// <remarks>
-/// A 401 names the rule (expired, signature, lifetime, location …) and never the token's claims
+/// Set as the bearer handler's event delegates (not as its events type, which would hide the
+/// delegates that telemetry wraps around them). A 401 names the rule (expired, signature, lifetime, location …) and never the token's claims
 /// at length, the key, or the library's own message: those stay in the log.
 /// </remarks>
-internal sealed class TokenChecks(IOptions<AuthOptions> options, LocalSigningKeyProvider localKey, IProblemDetailsService problems) : JwtBearerEvents
+internal sealed class TokenChecks(IOptions<AuthOptions> options, LocalSigningKeyProvider localKey, IProblemDetailsService problems)
 {
     /// <summary>How much of a bad claim a 401 repeats: enough to recognise it, not a 5,000-character echo.</summary>
     private const int EchoLength = 16;
 
-    public override Task TokenValidated(TokenValidatedContext context)
+    public Task TokenValidated(TokenValidatedContext context)
     {
         var auth = options.Value;
         var location = context.Principal?.FindFirst(auth.LocationClaim)?.Value;
@@ -46,7 +47,7 @@ internal sealed class TokenChecks(IOptions<AuthOptions> options, LocalSigningKey
         return Task.CompletedTask;
     }
 
-    public override async Task Challenge(JwtBearerChallengeContext context)
+    public async Task Challenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
         var response = context.Response;
