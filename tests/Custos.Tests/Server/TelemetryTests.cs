@@ -6,6 +6,8 @@ using System.Net.Http.Json;
 using System.Text;
 using Custos.Server.Authentication;
 using Custos.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace Custos.Tests.Server;
@@ -133,6 +135,75 @@ public sealed class TelemetryTests
             var commit = finished.Single(s => s.OperationName == "custos.ledger.commit" && s.Links.Any(l => l.Context.SpanId == append.SpanId));
             commit.TraceId.ShouldNotBe(trace);
             ((int)commit.GetTagItem("custos.ledger.batch.size")!).ShouldBeGreaterThanOrEqualTo(1);
+        }
+    }
+
+    [Fact]
+    public async Task Log_lines_of_a_request_carry_its_trace_id()
+    {
+        var logs = new ScopeCapture();
+        using var app = new CustosApp(
+            settings: new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information" },
+            services: services => services.AddSingleton<ILoggerProvider>(logs));
+        var trace = ActivityTraceId.CreateRandom();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/healthz", UriKind.Relative));
+        request.Headers.Add("traceparent", $"00-{trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        using var response = await client.SendAsync(request, Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var lines = logs.Lines.Where(l => l.Category == "Microsoft.AspNetCore.Hosting.Diagnostics" && l.Message.Contains("/healthz", StringComparison.Ordinal)).ToList();
+        lines.ShouldNotBeEmpty();
+        lines.ShouldAllBe(l => l.Scopes.Any(scope => scope.Key == "TraceId" && Equals(scope.Value, trace.ToHexString())));
+    }
+
+    /// <summary>Every log line with the scopes it was written under.</summary>
+    private sealed class ScopeCapture : ILoggerProvider, ISupportExternalScope
+    {
+        private readonly List<(string Category, string Message, List<KeyValuePair<string, object?>> Scopes)> _lines = [];
+        private IExternalScopeProvider? _scopes;
+
+        public IReadOnlyList<(string Category, string Message, List<KeyValuePair<string, object?>> Scopes)> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ScopeCapture capture, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => capture._scopes?.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var scopes = new List<KeyValuePair<string, object?>>();
+                capture._scopes?.ForEachScope((scope, list) =>
+                {
+                    if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                    {
+                        list.AddRange(pairs);
+                    }
+                }, scopes);
+                lock (capture._lines)
+                {
+                    capture._lines.Add((category, formatter(state, exception), scopes));
+                }
+            }
         }
     }
 

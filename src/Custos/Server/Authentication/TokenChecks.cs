@@ -50,6 +50,7 @@ internal sealed class TokenChecks(IOptions<AuthOptions> options, LocalSigningKey
     public async Task Challenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
+        Telemetry.TelemetrySetup.CountAuthenticationFailure(context.AuthenticateFailure);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status401Unauthorized;
         response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";

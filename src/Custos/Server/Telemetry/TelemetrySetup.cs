@@ -1,6 +1,5 @@
 using Custos.Access;
 using Custos.Ledger;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -34,7 +33,6 @@ internal static class TelemetrySetup
             .Validate(o => o.Otlp.Endpoint is null || o.Otlp.Endpoint.Scheme == Uri.UriSchemeHttp || o.Otlp.Endpoint.Scheme == Uri.UriSchemeHttps,
                 "Telemetry:Otlp:Endpoint must be an http:// or https:// URL, such as http://collector:4317.")
             .ValidateOnStart();
-        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, CountFailures);
         services.AddHostedService<ServerGauges>();
 
         var endpoint = options.Otlp.ResolveEndpoint();
@@ -80,23 +78,14 @@ internal static class TelemetrySetup
         return endpoints;
     }
 
-    /// <summary>Counts every 401 by why; wraps whatever challenge handler authentication set up.</summary>
-    private static void CountFailures(JwtBearerOptions jwt)
-    {
-        jwt.Events ??= new JwtBearerEvents();
-        var challenge = jwt.Events.OnChallenge;
-        jwt.Events.OnChallenge = context =>
+    /// <summary>Counts a 401 by why: no token, an expired one, or one that does not validate.</summary>
+    public static void CountAuthenticationFailure(Exception? failure) =>
+        ServerTelemetry.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", failure switch
         {
-            var reason = context.AuthenticateFailure switch
-            {
-                null => "missing",
-                SecurityTokenExpiredException => "expired",
-                _ => "invalid",
-            };
-            ServerTelemetry.AuthenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
-            return challenge(context);
-        };
-    }
+            null => "missing",
+            SecurityTokenExpiredException => "expired",
+            _ => "invalid",
+        }));
 
     private static void Configure(OtlpExporterOptions otlp, OtlpOptions options, Uri endpoint, string signalPath)
     {
