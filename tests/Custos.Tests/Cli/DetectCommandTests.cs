@@ -19,7 +19,10 @@ public sealed class DetectCommandTests
         File.Exists(Path.Combine(dir, "events.jsonl")).ShouldBeTrue();
         using (var labels = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "labels.json"), TestContext.Current.CancellationToken)))
         {
-            labels.RootElement.GetProperty("campaigns").GetArrayLength().ShouldBe(29);
+            // The labels hold exactly the campaigns the command announced, and there are some.
+            var campaigns = labels.RootElement.GetProperty("campaigns").GetArrayLength();
+            campaigns.ShouldBeGreaterThan(0);
+            generate.StandardOutput.ShouldContain($" {campaigns} campaigns");
             labels.RootElement.GetProperty("campaigns")[0].GetProperty("events").GetArrayLength().ShouldBeGreaterThan(0);
         }
 
