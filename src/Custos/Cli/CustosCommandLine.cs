@@ -67,6 +67,11 @@ public static class CustosCommandLine
         {
             return await parse.InvokeAsync(invocation);
         }
+        catch (CommandUsageException e)
+        {
+            await error.WriteLineAsync($"custos: {OneLine(e.Message)}");
+            return ExitCodes.Usage;
+        }
         catch (Server.Configuration.ConfigurationInvalidException e)
         {
             // A configuration that names an unknown key or a wrong type is a usage error, as a bad option is.

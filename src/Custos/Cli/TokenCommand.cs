@@ -71,7 +71,7 @@ internal static class TokenCommand
             var max = auth.MaxLocalLifetime(who);
             if (lifetime > max)
             {
-                throw new InvalidOperationException($"--ttl may be at most {AuthOptions.Describe(max)} for {(who.StartsWith(AuthOptions.ServicePrefix, StringComparison.Ordinal) ? "a service" : "staff and users")} (Auth:MaxLocal…TokenLifetime); the server refuses longer tokens.");
+                throw new CommandUsageException($"--ttl may be at most {AuthOptions.Describe(max)} for {(who.StartsWith(AuthOptions.ServicePrefix, StringComparison.Ordinal) ? "a service" : "staff and users")} (Auth:MaxLocal…TokenLifetime); the server refuses longer tokens.");
             }
             var keyFile = LocalSigningKey.PathIn(server.DataDirectory);
             if (!File.Exists(keyFile) && !parse.GetValue(createKey))

@@ -128,10 +128,10 @@ public sealed class AccessCommandTests(AccessServer fixture) : IClassFixture<Acc
         list.GetProperty("Resources")[0].GetProperty("userName").GetString().ShouldBe("staff:wei");
 
         var tooLong = await CustosProcess.RunAsync(["token", "--as", "service:idp", "--ttl", "91d", "--data", fixture.Data]);
-        tooLong.ExitCode.ShouldBe(1);
+        tooLong.ExitCode.ShouldBe(2, "a --ttl beyond the cap is a usage error, as documented");
         tooLong.ErrorLines.ShouldHaveSingleItem().ShouldContain("90 days");
         var staffLong = await CustosProcess.RunAsync(["token", "--as", "staff:olu", "--ttl", "2d", "--data", fixture.Data]);
-        staffLong.ExitCode.ShouldBe(1);
+        staffLong.ExitCode.ShouldBe(2, "a --ttl beyond the cap is a usage error, as documented");
         staffLong.ErrorLines.ShouldHaveSingleItem().ShouldContain("24 hours");
     }
 

@@ -53,7 +53,7 @@ public sealed class TokenCommandTests
 
         minted.ExitCode.ShouldBe(0, minted.StandardError);
         await ShouldBeSignedWithAsync(minted.StandardOutput.Trim(), key);
-        tooLong.ExitCode.ShouldBe(1);
+        tooLong.ExitCode.ShouldBe(2, "a --ttl beyond the cap is a usage error, as documented");
         tooLong.ErrorLines.ShouldHaveSingleItem().ShouldContain("at most 2 hours");
     }
 
