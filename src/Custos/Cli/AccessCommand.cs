@@ -80,8 +80,7 @@ internal static class AccessCommand
         var command = new Command("pending", "List the access requests you may approve and have not yet approved.");
         command.SetAction(async (parse, cancellation) =>
         {
-            var requests = await CallAsync(parse, options, HttpMethod.Get, "v1/access-requests?pending-for=me", null, cancellation);
-            return Print(parse, options, requests, output => Table(output, "No access request waits for you.", requests,
+            return await ListAsync(parse, options, "v1/access-requests?pending-for=me", "No access request waits for you.", cancellation,
                 ("ID", r => Text(r, "id")),
                 ("REQUESTER", r => Text(r, "requester")),
                 ("SUBJECTS", r => List(r, "subjects")),
@@ -92,7 +91,7 @@ internal static class AccessCommand
                 ("ASKED", r => Time(r, "created_at")),
                 ("FOR", r => Span(Text(r, "duration"))),
                 // Last, unpadded: what the approver most needs to read, however long it is.
-                ("JUSTIFICATION", r => OneLine(Text(r, "justification")))));
+                ("JUSTIFICATION", r => Text(r, "justification")));
         });
         return command;
     }
@@ -177,8 +176,7 @@ internal static class AccessCommand
         var command = new Command("break-glass", "List break-glass grants and their review (oversight).") { unreviewed };
         command.SetAction(async (parse, cancellation) =>
         {
-            var records = await CallAsync(parse, options, HttpMethod.Get, "v1/break-glass" + (parse.GetValue(unreviewed) ? "?unreviewed" : ""), null, cancellation);
-            return Print(parse, options, records, output => Table(output, "No break-glass grants.", records,
+            return await ListAsync(parse, options, "v1/break-glass" + (parse.GetValue(unreviewed) ? "?unreviewed" : ""), "No break-glass grants.", cancellation,
                 ("ID", b => Text(b.GetProperty("grant"), "id")),
                 ("READER", b => Text(b.GetProperty("grant"), "reader")),
                 ("ISSUED", b => Time(b.GetProperty("grant"), "issued_at")),
@@ -186,7 +184,7 @@ internal static class AccessCommand
                 ("REVIEW", b => b.GetProperty("outcome").ValueKind == JsonValueKind.String ? $"{Text(b, "outcome")} by {Text(b, "reviewed_by")}" : "-"),
                 ("SUBJECTS", b => List(b.GetProperty("grant"), "subjects")),
                 ("CATEGORIES", b => List(b.GetProperty("grant"), "categories")),
-                ("JUSTIFICATION", b => OneLine(Text(b, "justification")))));
+                ("JUSTIFICATION", b => Text(b, "justification")));
         });
         return command;
     }
@@ -213,14 +211,13 @@ internal static class AccessCommand
         var command = new Command("revocations", "List revocations, standing and lifted (admin and oversight).");
         command.SetAction(async (parse, cancellation) =>
         {
-            var revocations = await CallAsync(parse, options, HttpMethod.Get, "v1/revocations", null, cancellation);
-            return Print(parse, options, revocations, output => Table(output, "No revocations.", revocations,
+            return await ListAsync(parse, options, "v1/revocations", "No revocations.", cancellation,
                 ("ID", r => Text(r, "id")),
                 ("SCOPE", r => $"{Text(r, "scope")} {Text(r, "value")}"),
                 ("BY", r => Text(r, "by")),
                 ("AT", r => Time(r, "at")),
                 ("STATE", r => r.GetProperty("lifted").GetBoolean() ? "lifted" : "standing"),
-                ("REASON", r => OneLine(Text(r, "reason")))));
+                ("REASON", r => Text(r, "reason")));
         });
         return command;
     }
@@ -246,8 +243,7 @@ internal static class AccessCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var query = parse.GetValue(reader) is { } name ? $"?reader={Uri.EscapeDataString(name)}" : "";
-            var grants = await CallAsync(parse, options, HttpMethod.Get, "v1/grants" + query, null, cancellation);
-            return Print(parse, options, grants, output => Table(output, "No grants.", grants,
+            return await ListAsync(parse, options, "v1/grants" + query, "No grants.", cancellation,
                 ("ID", g => Text(g, "id")),
                 ("READER", g => Text(g, "reader")),
                 ("STATUS", g => Text(g, "status") + (g.GetProperty("break_glass").GetBoolean() ? " (break-glass)" : "")),
@@ -255,7 +251,7 @@ internal static class AccessCommand
                 ("SUBJECTS", g => List(g, "subjects")),
                 ("CATEGORIES", g => List(g, "categories")),
                 ("PURPOSE", g => Text(g, "purpose")),
-                ("CASE", g => Text(g, "case"))));
+                ("CASE", g => Text(g, "case")));
         });
         return command;
     }
@@ -331,6 +327,14 @@ internal static class AccessCommand
             : token.Trim();
     }
 
+    /// <summary>GETs a JSON array and prints it as a table (or the API's JSON with --json).</summary>
+    private static async Task<int> ListAsync(
+        ParseResult parse, CallerOptions options, string path, string empty, CancellationToken cancellation, params (string Title, Func<JsonElement, string> Cell)[] columns)
+    {
+        var rows = await CallAsync(parse, options, HttpMethod.Get, path, null, cancellation);
+        return Print(parse, options, rows, output => Table(output, empty, rows, columns));
+    }
+
     internal static int Print(ParseResult parse, CallerOptions options, JsonElement json, Action<TextWriter> text)
     {
         var output = parse.InvocationConfiguration.Output;
@@ -353,7 +357,8 @@ internal static class AccessCommand
             output.WriteLine(empty);
             return;
         }
-        var cells = items.Select(r => columns.Select(c => c.Cell(r)).ToArray()).ToList();
+        // A row is one line: free text (a justification, a reason) has its line breaks folded.
+        var cells = items.Select(r => columns.Select(c => CustosCommandLine.OneLine(c.Cell(r))).ToArray()).ToList();
         var widths = columns.Select((c, i) => Math.Max(c.Title.Length, cells.Max(row => row[i].Length))).ToArray();
         string Line(IReadOnlyList<string> values)
         {
@@ -398,9 +403,6 @@ internal static class AccessCommand
         }
         return text.ToString();
     }
-
-    /// <summary>Free text on one line of a table: newlines and runs of spaces folded.</summary>
-    internal static string OneLine(string text) => CustosCommandLine.OneLine(text);
 
     private static string Describe(JsonElement e) =>
         $"{List(e, "categories")} of {List(e, "subjects")} for {Text(e, "purpose")} under {Text(e, "case")}";

@@ -48,7 +48,7 @@ internal static class AlertsCommand
                     ("STATUS", a => $"{AccessCommand.Text(a, "status")}/{AccessCommand.Text(a, "state")}"),
                     ("RAISED", a => AccessCommand.Time(a, "raised_at")),
                     ("READERS", a => AccessCommand.List(a, "readers")),
-                    ("REASON", a => AccessCommand.OneLine(AccessCommand.Text(a, "reason"))));
+                    ("REASON", a => AccessCommand.Text(a, "reason")));
                 if (page.GetProperty("next_cursor").ValueKind == JsonValueKind.String)
                 {
                     output.WriteLine("More alerts: narrow the filters, or use --json and the API's cursor.");
@@ -72,13 +72,13 @@ internal static class AlertsCommand
                 output.WriteLine($"Raised:   {AccessCommand.Time(alert, "raised_at")} (queue {AccessCommand.Text(alert, "queue")})");
                 output.WriteLine($"Readers:  {AccessCommand.List(alert, "readers")}");
                 output.WriteLine($"Subjects: {AccessCommand.List(alert, "subjects")}");
-                output.WriteLine($"Reason:   {AccessCommand.OneLine(AccessCommand.Text(alert, "reason"))}");
+                output.WriteLine($"Reason:   {CustosCommandLine.OneLine(AccessCommand.Text(alert, "reason"))}");
                 var proofs = detail.GetProperty("proofs");
                 var evidence = proofs.GetProperty("evidence").EnumerateArray().Select(e => AccessCommand.Text(e, "ledger_index")).ToList();
                 output.WriteLine($"Evidence: {evidence.Count} ledger entries ({string.Join(", ", evidence.Take(20))}{(evidence.Count > 20 ? ", …" : "")}), each with its inclusion proof against a checkpoint of {AccessCommand.Text(proofs, "tree_size")} entries (--json shows them).");
                 foreach (var triage in alert.GetProperty("triage").EnumerateArray())
                 {
-                    output.WriteLine($"Triage:   {AccessCommand.Time(triage, "time")} {AccessCommand.Text(triage, "by")}: {AccessCommand.Text(triage, "outcome")} — {AccessCommand.OneLine(AccessCommand.Text(triage, "note"))}");
+                    output.WriteLine($"Triage:   {AccessCommand.Time(triage, "time")} {AccessCommand.Text(triage, "by")}: {AccessCommand.Text(triage, "outcome")} — {CustosCommandLine.OneLine(AccessCommand.Text(triage, "note"))}");
                 }
             });
         });
