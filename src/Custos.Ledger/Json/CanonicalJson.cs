@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -13,12 +12,18 @@ namespace Custos.Ledger.Json;
 /// <c>JSON.stringify</c> escapes them and numbers written as ECMAScript writes a double. Two
 /// parties that canonicalise the same data get the same bytes, so the same leaf hash.
 /// </summary>
+/// <remarks>
+/// Every decision is canonicalised, so this streams: one pass of a <see cref="Utf8JsonReader"/>
+/// writes each value into a pooled buffer, and an object whose members arrived out of order has
+/// its already-canonical members moved into order in place. No document is built; the only
+/// allocation that stays is the result, sized exactly.
+/// </remarks>
 public static class CanonicalJson
 {
     /// <summary>How deep entries may nest; deeper input is refused rather than risking the stack.</summary>
     public const int MaxDepth = 64;
 
-    private static readonly JsonDocumentOptions Strict = new()
+    private static readonly JsonReaderOptions Strict = new()
     {
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
@@ -29,23 +34,7 @@ public static class CanonicalJson
 
     /// <summary>Parses <paramref name="utf8Json"/> and returns its canonical form.</summary>
     /// <exception cref="CanonicalJsonException">The input is not I-JSON.</exception>
-    public static byte[] Canonicalize(ReadOnlyMemory<byte> utf8Json)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8Json, Strict);
-        }
-        catch (JsonException e)
-        {
-            throw new CanonicalJsonException($"not JSON: {e.Message}", e);
-        }
-        using (document)
-        {
-            // Canonical output is rarely longer than its input: size the buffer once.
-            return Canonicalize(document.RootElement, utf8Json.Length + 16);
-        }
-    }
+    public static byte[] Canonicalize(ReadOnlyMemory<byte> utf8Json) => Canonicalize(utf8Json.Span);
 
     public static byte[] Canonicalize(string json)
     {
@@ -53,210 +42,382 @@ public static class CanonicalJson
         return Canonicalize(Encoding.UTF8.GetBytes(json));
     }
 
-    public static byte[] Canonicalize(JsonElement element) => Canonicalize(element, 256);
-
-    private static byte[] Canonicalize(JsonElement element, int capacity)
+    public static byte[] Canonicalize(JsonElement element)
     {
-        var output = new ArrayBufferWriter<byte>(capacity);
-        Write(element, output, 0);
-        return output.WrittenSpan.ToArray();
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            element.WriteTo(writer);
+        }
+        return Canonicalize(buffer.WrittenSpan);
     }
 
-    private static void Write(JsonElement element, ArrayBufferWriter<byte> output, int depth)
+    /// <inheritdoc cref="Canonicalize(ReadOnlyMemory{byte})"/>
+    public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json)
     {
-        if (depth > MaxDepth)
+        // Canonical output is rarely longer than its input: size the buffer once.
+        var writer = new Writer(utf8Json.Length + 16);
+        try
         {
-            throw new CanonicalJsonException($"nested deeper than {MaxDepth} levels");
+            var reader = new Utf8JsonReader(utf8Json, Strict);
+            if (!reader.Read())
+            {
+                throw new CanonicalJsonException("not JSON: the input holds no value");
+            }
+            writer.Value(ref reader, 0);
+            if (reader.Read())
+            {
+                throw new CanonicalJsonException("not JSON: more than one value");
+            }
+            return writer.Written.ToArray();
         }
-        switch (element.ValueKind)
+        catch (JsonException e)
         {
-            case JsonValueKind.Object:
-                WriteObject(element, output, depth);
-                break;
-            case JsonValueKind.Array:
-                Append(output, "["u8);
-                var first = true;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (!first)
+            throw new CanonicalJsonException($"not JSON: {e.Message}", e);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The output, and two stacks that objects share as they nest: each member's place in the
+    /// output, and each member's name in UTF-16 (the order RFC 8785 sorts by). All pooled.
+    /// </summary>
+    private ref struct Writer(int capacity)
+    {
+        private byte[] _output = ArrayPool<byte>.Shared.Rent(capacity);
+        private int _length;
+        private Member[] _members = ArrayPool<Member>.Shared.Rent(32);
+        private int _memberCount;
+        private char[] _names = ArrayPool<char>.Shared.Rent(512);
+        private int _namesLength;
+
+        public readonly ReadOnlySpan<byte> Written => _output.AsSpan(0, _length);
+
+        public void Value(ref Utf8JsonReader reader, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                throw new CanonicalJsonException($"nested deeper than {MaxDepth} levels");
+            }
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    Object(ref reader, depth);
+                    break;
+                case JsonTokenType.StartArray:
+                    Append((byte)'[');
+                    var first = true;
+                    while (Next(ref reader) != JsonTokenType.EndArray)
                     {
-                        Append(output, ","u8);
+                        if (!first)
+                        {
+                            Append((byte)',');
+                        }
+                        first = false;
+                        Value(ref reader, depth + 1);
                     }
-                    first = false;
-                    Write(item, output, depth + 1);
+                    Append((byte)']');
+                    break;
+                case JsonTokenType.String:
+                    String(ref reader);
+                    break;
+                case JsonTokenType.Number:
+                    Number(reader.ValueSpan);
+                    break;
+                case JsonTokenType.True:
+                    Append("true"u8);
+                    break;
+                case JsonTokenType.False:
+                    Append("false"u8);
+                    break;
+                case JsonTokenType.Null:
+                    Append("null"u8);
+                    break;
+                default:
+                    throw new CanonicalJsonException($"unexpected JSON token {reader.TokenType}");
+            }
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_output);
+            ArrayPool<Member>.Shared.Return(_members);
+            ArrayPool<char>.Shared.Return(_names);
+        }
+
+        /// <summary>
+        /// Writes the members as they come, each in canonical form, then puts them in order
+        /// (RFC 8785, section 3.2.3: by the UTF-16 code units of the names, which is what an
+        /// ordinal comparison of .NET strings does). Entries written by Custos mostly arrive in
+        /// order already, and then nothing moves.
+        /// </summary>
+        private void Object(ref Utf8JsonReader reader, int depth)
+        {
+            var firstMember = _memberCount;
+            var namesBase = _namesLength;
+            Append((byte)'{');
+            var start = _length;
+            var sorted = true;
+            while (Next(ref reader) != JsonTokenType.EndObject)
+            {
+                if (_memberCount > firstMember)
+                {
+                    Append((byte)',');
                 }
-                Append(output, "]"u8);
-                break;
-            case JsonValueKind.String:
-                // A token without backslashes has no escapes, and so no control characters, quotes
-                // or backslashes either: if it is valid UTF-8 (which the parser checks only when a
-                // string is read), it is already in canonical form, byte for byte.
-                var raw = JsonMarshal.GetRawUtf8Value(element);
-                if (!raw.Contains((byte)'\\'))
+                var name = Name(ref reader);
+                var member = new Member(name.Start, name.Length, _length, 0);
+                if (reader.ValueIsEscaped)
                 {
-                    if (!System.Text.Unicode.Utf8.IsValid(raw))
-                    {
-                        throw new CanonicalJsonException("a string is not valid UTF-8");
-                    }
-                    Append(output, raw);
+                    Escaped(_names.AsSpan(name.Start, name.Length));
                 }
                 else
                 {
-                    WriteString(ReadString(element), output);
+                    // Valid, since it was read as UTF-16 above; and without escapes, canonical.
+                    Append((byte)'"');
+                    Append(reader.ValueSpan);
+                    Append((byte)'"');
                 }
-                break;
-            case JsonValueKind.Number:
-                WriteNumber(element, output);
-                break;
-            case JsonValueKind.True:
-                Append(output, "true"u8);
-                break;
-            case JsonValueKind.False:
-                Append(output, "false"u8);
-                break;
-            case JsonValueKind.Null:
-                Append(output, "null"u8);
-                break;
-            default:
-                throw new CanonicalJsonException($"unexpected JSON value kind {element.ValueKind}");
-        }
-    }
-
-    private static void WriteObject(JsonElement element, ArrayBufferWriter<byte> output, int depth)
-    {
-        var members = new List<(string Name, JsonElement Value)>();
-        foreach (var property in element.EnumerateObject())
-        {
-            members.Add((ReadName(property), property.Value));
-        }
-        // RFC 8785, section 3.2.3: sort by the UTF-16 code units of the names, which is what
-        // an ordinal comparison of .NET strings does.
-        members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        for (var i = 1; i < members.Count; i++)
-        {
-            if (string.Equals(members[i - 1].Name, members[i].Name, StringComparison.Ordinal))
+                Append((byte)':');
+                reader.Read();
+                Value(ref reader, depth + 1);
+                member = member with { Length = _length - member.Start };
+                if (_memberCount > firstMember)
+                {
+                    var order = Compare(_members[_memberCount - 1], member);
+                    if (order == 0)
+                    {
+                        throw Duplicate(member);
+                    }
+                    sorted &= order < 0;
+                }
+                Push(member);
+            }
+            if (!sorted)
             {
-                throw new CanonicalJsonException($"duplicate member name \"{members[i].Name}\"");
+                Sort(firstMember, start);
+            }
+            Append((byte)'}');
+            _memberCount = firstMember;
+            _namesLength = namesBase;
+        }
+
+        private readonly void Sort(int firstMember, int start)
+        {
+            var members = _members.AsSpan(firstMember, _memberCount - firstMember);
+            var byName = new ByName(_names);
+            members.Sort(byName);
+            for (var i = 1; i < members.Length; i++)
+            {
+                if (byName.Compare(members[i - 1], members[i]) == 0)
+                {
+                    throw Duplicate(members[i]);
+                }
+            }
+            var region = _length - start;
+            var copy = ArrayPool<byte>.Shared.Rent(region);
+            try
+            {
+                _output.AsSpan(start, region).CopyTo(copy);
+                var at = start;
+                foreach (var member in members)
+                {
+                    if (at > start)
+                    {
+                        _output[at++] = (byte)',';
+                    }
+                    copy.AsSpan(member.Start - start, member.Length).CopyTo(_output.AsSpan(at));
+                    at += member.Length;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(copy);
             }
         }
 
-        Append(output, "{"u8);
-        for (var i = 0; i < members.Count; i++)
+        private readonly int Compare(Member a, Member b) => new ByName(_names).Compare(a, b);
+
+        private readonly CanonicalJsonException Duplicate(Member member) =>
+            new($"duplicate member name \"{_names.AsSpan(member.NameStart, member.NameLength)}\"");
+
+        /// <summary>The current member name, unescaped to UTF-16 on the names stack; refused if it is not valid Unicode.</summary>
+        private (int Start, int Length) Name(ref Utf8JsonReader reader)
         {
-            if (i > 0)
+            // Unescaped UTF-16 is never longer than the token's UTF-8.
+            EnsureNames(reader.ValueSpan.Length);
+            var start = _namesLength;
+            var length = Unescape(ref reader, _names.AsSpan(start), "a member name is not valid Unicode (I-JSON forbids lone surrogates)");
+            _namesLength += length;
+            return (start, length);
+        }
+
+        /// <summary>RFC 8785, section 3.2.2.2: only <c>"</c>, <c>\</c> and control characters are escaped, with ECMAScript's short forms.</summary>
+        private void String(ref Utf8JsonReader reader)
+        {
+            var raw = reader.ValueSpan;
+            if (!reader.ValueIsEscaped)
             {
-                Append(output, ","u8);
+                // A token without backslashes has no escapes, and so no control characters, quotes
+                // or backslashes either: if it is valid UTF-8 (which the reader does not check),
+                // it is already in canonical form, byte for byte.
+                if (!System.Text.Unicode.Utf8.IsValid(raw))
+                {
+                    throw new CanonicalJsonException("a string is not valid UTF-8");
+                }
+                Append((byte)'"');
+                Append(raw);
+                Append((byte)'"');
+                return;
             }
-            WriteString(members[i].Name, output);
-            Append(output, ":"u8);
-            Write(members[i].Value, output, depth + 1);
-        }
-        Append(output, "}"u8);
-    }
-
-    private static string ReadName(JsonProperty property)
-    {
-        try
-        {
-            var name = property.Name;
-            RequireWellFormed(name);
-            return name;
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new CanonicalJsonException("a member name is not valid Unicode (I-JSON forbids lone surrogates)", e);
-        }
-    }
-
-    private static string ReadString(JsonElement element)
-    {
-        try
-        {
-            var value = element.GetString()!;
-            RequireWellFormed(value);
-            return value;
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new CanonicalJsonException("a string is not valid Unicode (I-JSON forbids lone surrogates)", e);
-        }
-    }
-
-    private static void RequireWellFormed(string value)
-    {
-        try
-        {
-            StrictUtf8.GetByteCount(value);
-        }
-        catch (EncoderFallbackException e)
-        {
-            throw new CanonicalJsonException("a string is not valid Unicode (I-JSON forbids lone surrogates)", e);
-        }
-    }
-
-    /// <summary>RFC 8785, section 3.2.2.2: only <c>"</c>, <c>\</c> and control characters are escaped, with ECMAScript's short forms.</summary>
-    private static void WriteString(string value, ArrayBufferWriter<byte> output)
-    {
-        Append(output, "\""u8);
-        var start = 0;
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c >= 0x20 && c != '"' && c != '\\')
+            var chars = ArrayPool<char>.Shared.Rent(raw.Length);
+            try
             {
-                continue;
+                var length = Unescape(ref reader, chars, "a string is not valid Unicode (I-JSON forbids lone surrogates)");
+                Escaped(chars.AsSpan(0, length));
             }
-            AppendUtf8(output, value.AsSpan(start, i - start));
-            start = i + 1;
-            switch (c)
+            finally
             {
-                case '"': Append(output, "\\\""u8); break;
-                case '\\': Append(output, "\\\\"u8); break;
-                case '\b': Append(output, "\\b"u8); break;
-                case '\f': Append(output, "\\f"u8); break;
-                case '\n': Append(output, "\\n"u8); break;
-                case '\r': Append(output, "\\r"u8); break;
-                case '\t': Append(output, "\\t"u8); break;
-                default:
-                    AppendUtf8(output, $"\\u{(int)c:x4}");
-                    break;
+                ArrayPool<char>.Shared.Return(chars);
             }
         }
-        AppendUtf8(output, value.AsSpan(start));
-        Append(output, "\""u8);
+
+        private void Escaped(ReadOnlySpan<char> value)
+        {
+            Append((byte)'"');
+            var start = 0;
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                {
+                    continue;
+                }
+                AppendUtf8(value[start..i]);
+                start = i + 1;
+                switch (c)
+                {
+                    case '"': Append("\\\""u8); break;
+                    case '\\': Append("\\\\"u8); break;
+                    case '\b': Append("\\b"u8); break;
+                    case '\f': Append("\\f"u8); break;
+                    case '\n': Append("\\n"u8); break;
+                    case '\r': Append("\\r"u8); break;
+                    case '\t': Append("\\t"u8); break;
+                    default:
+                        Append("\\u00"u8);
+                        Append((byte)"0123456789abcdef"[c >> 4]);
+                        Append((byte)"0123456789abcdef"[c & 0xF]);
+                        break;
+                }
+            }
+            AppendUtf8(value[start..]);
+            Append((byte)'"');
+        }
+
+        private void Number(ReadOnlySpan<byte> token)
+        {
+            // Fast path: a plain integer of at most 15 digits without leading zeros is exactly
+            // representable and is already written as ECMAScript would write it.
+            var digits = token.Length > 0 && token[0] == '-' ? token[1..] : token;
+            if (digits.Length is > 0 and <= 15 && (digits[0] != '0' || digits.Length == 1) && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+                && !(token.Length == 2 && token[0] == '-' && token[1] == '0'))
+            {
+                Append(token);
+                return;
+            }
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            {
+                throw new CanonicalJsonException($"the number {Encoding.UTF8.GetString(token)} is outside the range of an IEEE 754 double");
+            }
+            AppendUtf8(EcmaScriptNumber.Format(value));
+        }
+
+        private static JsonTokenType Next(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            return reader.TokenType;
+        }
+
+        /// <summary>The current string token, unescaped into <paramref name="destination"/> as UTF-16; refused if not valid Unicode.</summary>
+        private static int Unescape(ref Utf8JsonReader reader, Span<char> destination, string invalid)
+        {
+            int length;
+            try
+            {
+                length = reader.CopyString(destination);
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CanonicalJsonException(invalid, e);
+            }
+            try
+            {
+                StrictUtf8.GetByteCount(destination[..length]);
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new CanonicalJsonException(invalid, e);
+            }
+            return length;
+        }
+
+        private void Push(Member member)
+        {
+            Grow(ref _members, _memberCount, 1);
+            _members[_memberCount++] = member;
+        }
+
+        private void EnsureNames(int room) => Grow(ref _names, _namesLength, room);
+
+        private void Append(byte value)
+        {
+            Ensure(1);
+            _output[_length++] = value;
+        }
+
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
+            Ensure(bytes.Length);
+            bytes.CopyTo(_output.AsSpan(_length));
+            _length += bytes.Length;
+        }
+
+        private void AppendUtf8(ReadOnlySpan<char> text)
+        {
+            if (text.IsEmpty)
+            {
+                return;
+            }
+            Ensure(StrictUtf8.GetMaxByteCount(text.Length));
+            _length += StrictUtf8.GetBytes(text, _output.AsSpan(_length));
+        }
+
+        private void Ensure(int room) => Grow(ref _output, _length, room);
+
+        /// <summary>Swaps <paramref name="buffer"/> for a larger pooled one when fewer than <paramref name="room"/> items are left after <paramref name="used"/>.</summary>
+        private static void Grow<T>(ref T[] buffer, int used, int room)
+        {
+            if (buffer.Length - used < room)
+            {
+                var larger = ArrayPool<T>.Shared.Rent(Math.Max(buffer.Length * 2, used + room));
+                buffer.AsSpan(0, used).CopyTo(larger);
+                ArrayPool<T>.Shared.Return(buffer);
+                buffer = larger;
+            }
+        }
     }
 
-    private static void WriteNumber(JsonElement element, ArrayBufferWriter<byte> output)
+    /// <summary>One member of an object being written: its name on the names stack, and its <c>"name":value</c> in the output.</summary>
+    private readonly record struct Member(int NameStart, int NameLength, int Start, int Length);
+
+    /// <summary>Members by the UTF-16 code units of their names: an ordinal comparison.</summary>
+    private readonly struct ByName(char[] names) : IComparer<Member>
     {
-        // Fast path: a plain integer of at most 15 digits without leading zeros is exactly
-        // representable and is already written as ECMAScript would write it.
-        var token = JsonMarshal.GetRawUtf8Value(element);
-        var digits = token.Length > 0 && token[0] == '-' ? token[1..] : token;
-        if (digits.Length is > 0 and <= 15 && (digits[0] != '0' || digits.Length == 1) && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
-            && !(token.Length == 2 && token[0] == '-' && token[1] == '0'))
-        {
-            Append(output, token);
-            return;
-        }
-
-        var raw = element.GetRawText();
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-        {
-            throw new CanonicalJsonException($"the number {raw} is outside the range of an IEEE 754 double");
-        }
-        AppendUtf8(output, EcmaScriptNumber.Format(value));
-    }
-
-    private static void Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
-
-    private static void AppendUtf8(ArrayBufferWriter<byte> output, ReadOnlySpan<char> text)
-    {
-        if (text.IsEmpty)
-        {
-            return;
-        }
-        var span = output.GetSpan(StrictUtf8.GetMaxByteCount(text.Length));
-        output.Advance(StrictUtf8.GetBytes(text, span));
+        public int Compare(Member x, Member y) =>
+            names.AsSpan(x.NameStart, x.NameLength).SequenceCompareTo(names.AsSpan(y.NameStart, y.NameLength));
     }
 }
 
