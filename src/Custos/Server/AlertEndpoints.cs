@@ -7,8 +7,8 @@ using Custos.Access.Storage;
 using Custos.Detection.Routing;
 using Custos.Formats;
 using Custos.Ledger.Storage;
+using Custos.Oversight;
 using Custos.Server.Authentication;
-using Custos.Server.Detection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -234,7 +234,7 @@ internal static class AlertEndpoints
             var noteSha256 = note is null ? null : await store.StoreDocumentAsync(TriageEntry.NoteKind, Encoding.UTF8.GetBytes(note), cancellation);
             var entry = new TriageEntry { Alert = alert.Id, Outcome = body.Outcome, NoteSha256 = noteSha256, By = overseer.Id, Time = time.GetUtcNow() };
             var index = await ledger.AppendAsync(entry.Serialize(), cancellation);
-            Telemetry.ServerTelemetry.Alerts.Add(1, new("detector", alert.Detector), new("state", entry.Outcome));
+            OversightTelemetry.Alerts.Add(1, new("detector", alert.Detector), new("state", entry.Outcome));
             // Read-your-writes on the detecting node: the triage shows in the next GET.
             await worker.WaitForProjectionAsync(index, TimeSpan.FromSeconds(5), cancellation);
             return TypedResults.Ok(new TriageResult(entry.Alert, entry.Outcome, entry.NoteSha256, entry.By, entry.Time, index));

@@ -1,9 +1,10 @@
-using Custos.Server.Authentication;
-using Custos.Server.Detection;
-using Custos.Server.Scim;
-using Custos.Server.Telemetry;
+using System.Text.Json;
 using Custos.Access;
 using Custos.Access.Storage;
+using Custos.Oversight;
+using Custos.Server.Authentication;
+using Custos.Server.Scim;
+using Custos.Server.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
@@ -11,7 +12,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
-using System.Text.Json;
 
 namespace Custos.Server;
 
@@ -119,6 +119,7 @@ public static class CustosServer
             .ValidateOnStart();
         services.AddSingleton<ServerLedger>();
         services.AddSingleton<IAccessLedger>(provider => provider.GetRequiredService<ServerLedger>());
+        services.AddSingleton<INodeLedger>(provider => provider.GetRequiredService<ServerLedger>());
         services.AddHostedService<ServerLedgerStartup>();
         services.AddHostedService<LedgerCheckpointer>();
 

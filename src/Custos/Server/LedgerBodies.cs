@@ -2,8 +2,8 @@ using Custos.Access.Decisions;
 using Custos.Access.Disclosure;
 using Custos.Access.Storage;
 using Custos.Detection.Routing;
+using Custos.Oversight;
 using Custos.Server.Authentication;
-using Custos.Server.Detection;
 using Microsoft.Extensions.Options;
 
 namespace Custos.Server;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Custos.Access;
-using Custos.Server.Detection;
 using Custos.Ledger.Log;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Storage;
+using Custos.Oversight;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +14,7 @@ namespace Custos.Server;
 /// like the embedded store, so that a node whose disk is not ready becomes ready later without a
 /// restart. Signs checkpoints on demand, at most once per tree size.
 /// </summary>
-public sealed class ServerLedger : IAccessLedger, IAsyncDisposable
+public sealed class ServerLedger : INodeLedger, IAsyncDisposable
 {
     private readonly string _store;
     private readonly string _keyFile;

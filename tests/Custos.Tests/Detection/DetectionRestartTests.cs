@@ -1,5 +1,5 @@
 using Custos.Cli;
-using Custos.Server.Detection;
+using Custos.Oversight;
 using Custos.Tests.Access;
 using Custos.Tests.Support;
 using Microsoft.Data.Sqlite;

@@ -7,7 +7,7 @@ using Custos.Ledger.Checkpoints;
 using Custos.Ledger.Hashing;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Proofs;
-using Custos.Server.Detection;
+using Custos.Oversight;
 using Custos.Tests.Access;
 using Custos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Custos.Cli;
-using Custos.Server.Detection;
+using Custos.Oversight;
 using Custos.Tests.Access;
 using Custos.Tests.Support;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using Custos.Access.Decisions;
 using Custos.Formats;
-using Custos.Server.Detection;
+using Custos.Oversight;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;

@@ -116,18 +116,18 @@ public static class ConfigurationReference
         };
     }
 
-    /// <summary>The summaries of the compiled XML documentation (custos.xml, beside the binary).</summary>
+    /// <summary>
+    /// The summaries of the compiled XML documentation beside the binary: custos.xml and those of
+    /// the Custos libraries, since some options classes live with the code they configure.
+    /// </summary>
     private sealed class Documentation(IReadOnlyDictionary<string, string> summaries)
     {
         public static Documentation Load()
         {
             var assembly = typeof(ConfigurationReference).Assembly;
-            var file = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".xml");
-            if (!File.Exists(file))
-            {
-                return new(new Dictionary<string, string>());
-            }
-            var summaries = XDocument.Load(file).Descendants("member")
+            var names = assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("Custos.", StringComparison.Ordinal)).Prepend(assembly.GetName().Name!);
+            var summaries = names.Select(name => Path.Combine(AppContext.BaseDirectory, name + ".xml")).Where(File.Exists)
+                .SelectMany(file => XDocument.Load(file).Descendants("member"))
                 .Where(m => m.Attribute("name")?.Value.StartsWith("P:", StringComparison.Ordinal) == true && m.Element("summary") is not null)
                 .ToDictionary(m => m.Attribute("name")!.Value, m => Flatten(m.Element("summary")!), StringComparer.Ordinal);
             return new(summaries);

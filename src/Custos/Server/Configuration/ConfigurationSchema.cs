@@ -1,6 +1,6 @@
 using System.Reflection;
+using Custos.Oversight;
 using Custos.Server.Authentication;
-using Custos.Server.Detection;
 
 namespace Custos.Server.Configuration;
 

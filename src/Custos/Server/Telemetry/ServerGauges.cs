@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Custos.Server.Detection;
+using Custos.Oversight;
 using Microsoft.Extensions.Options;
 
 namespace Custos.Server.Telemetry;

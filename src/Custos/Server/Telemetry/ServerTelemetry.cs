@@ -4,7 +4,7 @@ namespace Custos.Server.Telemetry;
 
 /// <summary>
 /// The server's own metrics, named once here; the libraries name theirs in
-/// <see cref="Access.AccessTelemetry"/> and <see cref="Ledger.LedgerTelemetry"/>.
+/// <see cref="Access.AccessTelemetry"/>, <see cref="Ledger.LedgerTelemetry"/> and <see cref="Oversight.OversightTelemetry"/>.
 /// </summary>
 /// <remarks>
 /// Who may read them: anyone who reaches <c>GET /metrics</c>, as with <c>/healthz</c> — a
@@ -21,14 +21,6 @@ public static class ServerTelemetry
 
     public static readonly Counter<long> AuthenticationFailures = Meter.CreateCounter<long>(
         "custos.authentication.failures", "{request}", "Requests refused with 401, by reason (missing, expired, invalid).");
-
-    /// <summary>Alerts raised by detection, and triaged by oversight; tags: detector, and state (raised, or the triage outcome).</summary>
-    public static readonly Counter<long> Alerts = Meter.CreateCounter<long>(
-        "custos.alerts", "{alert}", "Alerts raised (state=raised) and triaged (state=confirmed, benign, needs-info), by detector.");
-
-    /// <summary>Alert entries a webhook has taken from the store and not yet delivered; tag: webhook (its configured name).</summary>
-    public static readonly UpDownCounter<long> WebhookBacklog = Meter.CreateUpDownCounter<long>(
-        "custos.webhook.backlog", "{entry}", "Alert entries read for a webhook and not yet delivered (a batch at a time: at most 64 per webhook).");
 
     /// <summary>Observed per node by <see cref="ServerGauges"/>: seconds entries have waited for a signed checkpoint.</summary>
     public const string CheckpointAge = "custos.ledger.checkpoint.age";

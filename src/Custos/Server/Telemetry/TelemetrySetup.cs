@@ -1,5 +1,6 @@
 using Custos.Access;
 using Custos.Ledger;
+using Custos.Oversight;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +23,7 @@ internal static class TelemetrySetup
     public const string MetricsPath = "/metrics";
 
     /// <summary>Every meter and activity source of Custos; the executable's own included.</summary>
-    public static IReadOnlyList<string> Sources { get; } = [AccessTelemetry.Name, LedgerTelemetry.Name, ServerTelemetry.Name];
+    public static IReadOnlyList<string> Sources { get; } = [AccessTelemetry.Name, LedgerTelemetry.Name, OversightTelemetry.Name, ServerTelemetry.Name];
 
     public static IServiceCollection AddCustosTelemetry(this IServiceCollection services, IConfiguration configuration)
     {

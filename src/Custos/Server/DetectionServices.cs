@@ -1,8 +1,9 @@
 using Custos.Access.Decisions;
 using Custos.Detection;
+using Custos.Oversight;
 using Microsoft.Extensions.Options;
 
-namespace Custos.Server.Detection;
+namespace Custos.Server;
 
 /// <summary>Live detection: the feed from the decision path, the worker that owns the engine, the alerts projection, the webhook sink.</summary>
 internal static class DetectionServices

@@ -1,7 +1,7 @@
 using Custos.Access.Alerts;
 using Custos.Access.Storage;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// Projects the ledger's alert and triage entries into the store, in ledger order: each entry

@@ -3,7 +3,7 @@ using Custos.Ledger.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// Detection's part of <c>/readyz</c>: its state, the last ledger entry it has examined, and how
@@ -12,7 +12,7 @@ namespace Custos.Server.Detection;
 /// <see cref="LiveDetectionOptions.MaxLag"/>: a node whose decisions no one is watching should
 /// not take more of them. A node with detection off is ready as far as detection goes.
 /// </summary>
-internal sealed class DetectionHealthCheck(DetectionWorker worker, ServerLedger ledger, IOptions<LiveDetectionOptions> options, TimeProvider time) : IHealthCheck
+public sealed class DetectionHealthCheck(DetectionWorker worker, INodeLedger ledger, IOptions<LiveDetectionOptions> options, TimeProvider time) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

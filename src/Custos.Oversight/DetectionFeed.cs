@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Custos.Access.Decisions;
 using Microsoft.Extensions.Options;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// What the decision path hands to detection, and nothing more: each ledgered decision, already

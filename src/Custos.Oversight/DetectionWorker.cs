@@ -5,9 +5,11 @@ using Custos.Access.Storage;
 using Custos.Detection;
 using Custos.Ledger.Log;
 using Custos.Ledger.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// Runs detection on this node: one <see cref="DetectionSession"/> at a time owns the engine
@@ -18,7 +20,7 @@ namespace Custos.Server.Detection;
 /// </summary>
 public sealed class DetectionWorker(
     DetectionFeed feed,
-    ServerLedger ledger,
+    INodeLedger ledger,
     IAccessLedger appender,
     AccessStore store,
     AccessStateHolder state,

@@ -5,10 +5,11 @@ using System.Text;
 using System.Text.Json;
 using Custos.Access.Alerts;
 using Custos.Access.Storage;
-using Custos.Server.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// POSTs every alert entry — raised, updated, closed, merged, triaged — to each configured
@@ -85,7 +86,7 @@ public sealed class WebhookSink(
                         continue;
                     }
                     var backlog = entries.Count;
-                    ServerTelemetry.WebhookBacklog.Add(backlog, tag);
+                    OversightTelemetry.WebhookBacklog.Add(backlog, tag);
                     try
                     {
                         foreach (var entry in entries)
@@ -95,13 +96,13 @@ public sealed class WebhookSink(
                             next = entry.LedgerIndex + 1;
                             await store.SaveProjectionPositionAsync(position, next, cancellation);
                             backlog--;
-                            ServerTelemetry.WebhookBacklog.Add(-1, tag);
+                            OversightTelemetry.WebhookBacklog.Add(-1, tag);
                         }
                     }
                     finally
                     {
                         // Stopped or failed mid-batch: the rest is read again from the position.
-                        ServerTelemetry.WebhookBacklog.Add(-backlog, tag);
+                        OversightTelemetry.WebhookBacklog.Add(-backlog, tag);
                     }
                 }
             }

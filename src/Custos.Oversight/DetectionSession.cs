@@ -10,8 +10,9 @@ using Custos.Detection.Correlation;
 using Custos.Detection.Routing;
 using Custos.Formats;
 using Custos.Ledger.Log;
+using Microsoft.Extensions.Logging;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// One run of detection, from a rebuild to a failure or a stop. It reads the ledger in index
@@ -47,7 +48,7 @@ internal sealed class DetectionSession
 
     private readonly DetectionWorker _worker;
     private readonly DetectionFeed _feed;
-    private readonly ServerLedger _ledger;
+    private readonly INodeLedger _ledger;
     private readonly IAccessLedger _appender;
     private readonly AccessStore _store;
     private readonly AccessStateHolder _state;
@@ -90,7 +91,7 @@ internal sealed class DetectionSession
     private long _dropped;
 
     public DetectionSession(
-        DetectionWorker worker, DetectionFeed feed, ServerLedger ledger, IAccessLedger appender, AccessStore store,
+        DetectionWorker worker, DetectionFeed feed, INodeLedger ledger, IAccessLedger appender, AccessStore store,
         AccessStateHolder state, WorldIndexes worlds, DetectionOptions thresholds, LiveDetectionOptions options,
         TimeProvider time, ILogger logger)
     {
@@ -480,7 +481,7 @@ internal sealed class DetectionSession
             _pending[index] = new LedgerItem.AlertItem(entry, Encoding.UTF8.GetString(bytes));
             if (entry.Change == AlertEntry.Raised)
             {
-                Telemetry.ServerTelemetry.Alerts.Add(1, new("detector", entry.Detector), new("state", AlertEntry.Raised));
+                OversightTelemetry.Alerts.Add(1, new("detector", entry.Detector), new("state", AlertEntry.Raised));
                 _logger.LogInformation("Alert {Alert} raised ({Detector}, {Severity}) about {Readers}, routed to {Queue}; ledger entry {Index}",
                     entry.Alert, entry.Detector, entry.Severity, string.Join(", ", entry.Readers), entry.Queue, index);
             }

@@ -5,14 +5,14 @@ using Custos.Access.Alerts;
 using Custos.Access.Storage;
 using Custos.Formats;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// An alert as the API and the webhook sink show it: the alert of formats.md (its
 /// <c>evidence</c> being ledger indexes, as on every live server) with where it is routed, its
 /// state, its triage, and the ledger indexes of its own entries.
 /// </summary>
-internal sealed record AlertBody(
+public sealed record AlertBody(
     string Id,
     string Detector,
     string Severity,
@@ -48,13 +48,13 @@ internal sealed record AlertBody(
 }
 
 /// <summary>One triage: what the officer concluded, their note, who and when, and where the ledger holds it.</summary>
-internal sealed record TriageBody(string Outcome, string? Note, string? NoteSha256, string By, DateTimeOffset Time, long LedgerIndex);
+public sealed record TriageBody(string Outcome, string? Note, string? NoteSha256, string By, DateTimeOffset Time, long LedgerIndex);
 
 /// <summary>What the webhook sink POSTs for each alert entry: the change, where the ledger holds it, and the alert as it stood then.</summary>
-internal sealed record AlertDelivery(long LedgerIndex, string Change, DateTimeOffset Time, AlertBody Alert);
+public sealed record AlertDelivery(long LedgerIndex, string Change, DateTimeOffset Time, AlertBody Alert);
 
 /// <summary>The JSON of the API and the webhook sink: snake_case, RFC 3339 UTC times.</summary>
-internal static class AlertJson
+public static class AlertJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 

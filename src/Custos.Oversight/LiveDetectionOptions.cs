@@ -1,4 +1,4 @@
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// Live detection, bound from the <c>Detection</c> section (<c>CUSTOS_Detection__Enabled</c> …):
@@ -84,5 +84,5 @@ public sealed class WebhookOptions
     /// <summary>The longest delay between two retries of one alert.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-    internal string Key => Name is { Length: > 0 } name ? name : Url?.AbsoluteUri ?? "";
+    public string Key => Name is { Length: > 0 } name ? name : Url?.AbsoluteUri ?? "";
 }

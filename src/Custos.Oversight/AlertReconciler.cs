@@ -3,7 +3,7 @@ using Custos.Access.Alerts;
 using Custos.Detection.Correlation;
 using Custos.Formats;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// Turns the engine's alert changes into the server's ledgered alerts. The engine names its

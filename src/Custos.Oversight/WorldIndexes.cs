@@ -3,7 +3,7 @@ using Custos.Access.Storage;
 using Custos.Detection;
 using Custos.Formats;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>
 /// Detection's view of worlds, by hash: the active one (from the decision state) or any world

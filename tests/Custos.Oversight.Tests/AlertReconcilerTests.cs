@@ -1,9 +1,8 @@
 using Custos.Access.Alerts;
 using Custos.Detection.Correlation;
 using Custos.Formats;
-using Custos.Server.Detection;
 
-namespace Custos.Tests.Detection;
+namespace Custos.Oversight.Tests;
 
 /// <summary>From the engine's alert changes to ledgered alerts: once each, only what is new, and matched after a restart.</summary>
 public sealed class AlertReconcilerTests

@@ -6,7 +6,7 @@ using Custos.Access.Workflow;
 using Custos.Formats;
 using Custos.Ledger.Storage;
 
-namespace Custos.Server.Detection;
+namespace Custos.Oversight;
 
 /// <summary>A ledger entry as detection sees it: the kinds it acts on, parsed; everything else, skipped.</summary>
 internal abstract record LedgerItem
