@@ -23,4 +23,16 @@ public sealed record Finding
 
     /// <summary>One sentence, identifiers only.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>A finding about one event: what a detector reports for each further event after it has raised.</summary>
+    internal static Finding OfEvent(string detector, Observation o, Severity severity, string reason) => new()
+    {
+        Detector = detector,
+        Severity = severity,
+        RaisedAt = o.Time,
+        Readers = [o.ReaderId],
+        Subjects = [o.SubjectId],
+        Evidence = [o.Id],
+        Reason = reason,
+    };
 }

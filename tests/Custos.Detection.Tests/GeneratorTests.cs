@@ -1,5 +1,6 @@
 using Custos.Detection.Scoring;
 using Custos.Detection.Synthetic;
+using Custos.Detection.Synthetic.Campaigns;
 using Custos.Formats;
 
 namespace Custos.Detection.Tests;
@@ -36,7 +37,7 @@ public sealed class GeneratorTests
 
         foreach (var pattern in Generator.Patterns)
         {
-            labels.Campaigns.Where(c => c.Pattern == pattern).Select(c => c.Intensity).ShouldBe(Generator.Intensities, ignoreOrder: true);
+            labels.Campaigns.Where(c => c.Pattern == pattern).Select(c => c.Intensity).ShouldBe(Generator.Intensities.Select(i => i.Label()), ignoreOrder: true);
         }
         labels.Campaigns.Where(c => c.Pattern == Campaign.IncidentPattern).Select(c => c.Intensity).ShouldBe(["high", "slow", "broad"], ignoreOrder: true);
         foreach (var campaign in labels.Campaigns)

@@ -1,3 +1,4 @@
+using Custos.Detection.Detectors;
 using Custos.Formats;
 
 namespace Custos.Detection.Correlation;
@@ -314,7 +315,7 @@ public sealed class Correlator(CorrelationOptions options, Action<AlertChange> p
             return new Alert
             {
                 Id = Id ?? "",
-                Detector = Detectors.Count == 1 ? Detectors.Min! : "correlated",
+                Detector = Detectors.Count == 1 ? Detectors.Min! : DetectorNames.Correlated,
                 Severity = Severity,
                 RaisedAt = RaisedAt ?? LastFinding,
                 Readers = new GrowingPrefix<string>(Readers),

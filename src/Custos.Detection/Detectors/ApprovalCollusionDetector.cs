@@ -23,7 +23,7 @@ public sealed record ApprovalCollusionOptions
 /// </summary>
 public sealed class ApprovalCollusionDetector(ApprovalCollusionOptions options) : IDetector, IApprovalDetector
 {
-    public const string DetectorName = "approval-collusion";
+    public const string DetectorName = DetectorNames.ApprovalCollusion;
 
     // Keyed by the unordered pair; each side's approvals of the other, oldest first.
     private readonly Dictionary<(string, string), PairState> _pairs = [];

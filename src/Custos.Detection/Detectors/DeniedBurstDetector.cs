@@ -43,7 +43,7 @@ public sealed record DeniedBurstOptions
 /// </summary>
 public sealed class DeniedBurstDetector(DeniedBurstOptions options) : IDetector
 {
-    public const string DetectorName = "denied-burst";
+    public const string DetectorName = DetectorNames.DeniedBurst;
 
     private readonly ReaderTable<State> _readers = new(_ => new State(options));
     private readonly PeerBaseline _baseline = new(options.MinGroupReaderDays, options.Deviations, options.BurstThreshold, options.TailProbability);
@@ -67,16 +67,7 @@ public sealed class DeniedBurstDetector(DeniedBurstOptions options) : IDetector
         state.Slow.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
         if (o.Time < state.FiredUntil)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                Severity = Severity.Medium,
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId} was refused again, for {o.HighestCategory ?? "data"} of {o.SubjectId}.",
-            });
+            findings.Add(Finding.OfEvent(Name, o, Severity.Medium, $"{o.ReaderId} was refused again, for {o.HighestCategory ?? "data"} of {o.SubjectId}."));
             state.FiredUntil = o.Time + options.BurstWindow;
             return;
         }

@@ -42,7 +42,7 @@ public sealed record GraphFanOutOptions
 /// </summary>
 public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
 {
-    public const string DetectorName = "graph-fan-out";
+    public const string DetectorName = DetectorNames.GraphFanOut;
 
     private readonly ReaderTable<Pool> _readers = new(_ => new Pool(options));
     private readonly ReaderTable<Pool> _teams = new(_ => new Pool(options));
@@ -107,17 +107,8 @@ public sealed class GraphFanOutDetector(GraphFanOutOptions options) : IDetector
         var relation = hops == 1 ? "a contact" : "a contact of a contact";
         if (o.Time < pool.FiredUntil)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                // A colleague's later read joins the team's alert; alone it does not raise one.
-                Severity = team ? Severity.Low : Severity.High,
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId} went on to read {o.SubjectId}, {relation} of protected subject {anchor}, {o.CaseClause()}.",
-            });
+            // A colleague's later read joins the team's alert; alone it does not raise one.
+            findings.Add(Finding.OfEvent(Name, o, team ? Severity.Low : Severity.High, $"{o.ReaderId} went on to read {o.SubjectId}, {relation} of protected subject {anchor}, {o.CaseClause()}."));
             pool.FiredUntil = o.Time + options.Window;
             return;
         }

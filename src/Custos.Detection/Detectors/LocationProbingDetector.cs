@@ -27,7 +27,7 @@ public sealed record LocationProbingOptions
 /// </summary>
 public sealed class LocationProbingDetector(LocationProbingOptions options) : IDetector
 {
-    public const string DetectorName = "location-probing";
+    public const string DetectorName = DetectorNames.LocationProbing;
 
     private readonly ReaderTable<State> _readers = new(_ => new State(options));
 
@@ -72,16 +72,7 @@ public sealed class LocationProbingDetector(LocationProbingOptions options) : ID
 
         if (o.Time < state.FiredUntil)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                Severity = isEmployee || isOtherProtected ? Severity.High : Severity.Medium,
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId} went on to read {o.HighestCategory} of {o.SubjectId}{(isEmployee ? ", a staff account" : isOtherProtected ? $", a protected subject ({string.Join(", ", o.ProtectedClasses)})" : "")}.",
-            });
+            findings.Add(Finding.OfEvent(Name, o, isEmployee || isOtherProtected ? Severity.High : Severity.Medium, $"{o.ReaderId} went on to read {o.HighestCategory} of {o.SubjectId}{(isEmployee ? ", a staff account" : isOtherProtected ? $", a protected subject ({string.Join(", ", o.ProtectedClasses)})" : "")}."));
             state.FiredUntil = o.Time + options.ManyWindow;
             return;
         }

@@ -53,7 +53,7 @@ public sealed record OffHoursOptions
 /// </summary>
 public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
 {
-    public const string DetectorName = "off-hours";
+    public const string DetectorName = DetectorNames.OffHours;
 
     private readonly ReaderTable<Profile> _readers = new(_ => new Profile(options));
 
@@ -77,16 +77,8 @@ public sealed class OffHoursDetector(OffHoursOptions options) : IDetector
         profile.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, o.Explained ? options.ExplainedWeight : 1));
         if (o.Time < profile.FiredUntil)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                Severity = Severity.Low, // a follow-up adds evidence; it never raises on its own
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId} went on reading off-hours ({hour:00}:00 UTC): {o.SubjectId}.",
-            });
+            // A follow-up adds evidence; it never raises on its own.
+            findings.Add(Finding.OfEvent(Name, o, Severity.Low, $"{o.ReaderId} went on reading off-hours ({hour:00}:00 UTC): {o.SubjectId}."));
             profile.FiredUntil = o.Time + options.Window;
             return;
         }

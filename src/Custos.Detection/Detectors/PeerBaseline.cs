@@ -16,7 +16,7 @@ internal sealed class PeerBaseline(int minGroupReaderDays, double deviations, do
 {
     private const int MaxSubjectsPerDay = 1024;
 
-    private readonly Dictionary<string, Stats> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunningStats> _groups = new(StringComparer.Ordinal);
     private readonly ReaderTable<ReaderDay> _days = new(_ => new ReaderDay());
 
     public int StateSize => _groups.Count + _days.Count + _days.States.Sum(d => d.Subjects.Count);
@@ -51,7 +51,7 @@ internal sealed class PeerBaseline(int minGroupReaderDays, double deviations, do
     /// </summary>
     public double Limit(string group, double floor, double days = 1)
     {
-        if (!_groups.TryGetValue(group, out var stats) || stats.Days < minGroupReaderDays)
+        if (!_groups.TryGetValue(group, out var stats) || stats.Count < minGroupReaderDays)
         {
             return floor;
         }
@@ -72,7 +72,7 @@ internal sealed class PeerBaseline(int minGroupReaderDays, double deviations, do
         var count = Math.Min(day.Subjects.Count, Limit(day.Group, dayFloor));
         if (!_groups.TryGetValue(day.Group, out var stats))
         {
-            _groups[day.Group] = stats = new Stats();
+            _groups[day.Group] = stats = new RunningStats();
         }
         stats.Add(count);
         day.Subjects.Clear();
@@ -86,25 +86,5 @@ internal sealed class PeerBaseline(int minGroupReaderDays, double deviations, do
         public string Group { get; set; } = "";
 
         public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
-    }
-
-    /// <summary>Welford's running mean and variance.</summary>
-    private sealed class Stats
-    {
-        private double _m2;
-
-        public long Days { get; private set; }
-
-        public double Mean { get; private set; }
-
-        public double StandardDeviation => Days > 1 ? Math.Sqrt(_m2 / (Days - 1)) : 0;
-
-        public void Add(double x)
-        {
-            Days++;
-            var delta = x - Mean;
-            Mean += delta / Days;
-            _m2 += delta * (x - Mean);
-        }
     }
 }

@@ -43,7 +43,7 @@ public sealed record PeerOutlierOptions
 /// </summary>
 public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
 {
-    public const string DetectorName = "peer-outlier";
+    public const string DetectorName = DetectorNames.PeerOutlier;
 
     private const int MaxSubjectsTracked = 4096;
     private const int MaxEvidence = 200;
@@ -110,8 +110,8 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
         if (!reader.FiredVolume)
         {
             var breadth = reader.Subjects.Count;
-            var breadthLimit = group.Breadth.Limit(options);
-            var volumeLimit = group.Volume.Limit(options);
+            var breadthLimit = Limit(group.Breadth);
+            var volumeLimit = Limit(group.Volume);
             string? what = breadth > breadthLimit ? $"{breadth} distinct subjects in a day, where peers in {reader.Group} read {group.Breadth.Mean:0.#} on average (limit {breadthLimit:0})"
                 : reader.Events > volumeLimit ? $"{reader.Events} reads in a day, where peers in {reader.Group} make {group.Volume.Mean:0.#} on average (limit {volumeLimit:0})"
                 : null;
@@ -170,8 +170,8 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
         // Clipped at the group's limits, once it has some: an outlier day must not raise the
         // yardstick it is measured by.
         var warm = group.Days >= options.MinGroupReaderDays;
-        group.Breadth.Add(warm ? Math.Min(reader.Subjects.Count, group.Breadth.Limit(options)) : reader.Subjects.Count);
-        group.Volume.Add(warm ? Math.Min(reader.Events, group.Volume.Limit(options)) : reader.Events);
+        group.Breadth.Add(warm ? Math.Min(reader.Subjects.Count, Limit(group.Breadth)) : reader.Subjects.Count);
+        group.Volume.Add(warm ? Math.Min(reader.Events, Limit(group.Volume)) : reader.Events);
         group.Days++;
         foreach (var category in reader.CategorySubjects.Keys)
         {
@@ -234,25 +234,6 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
         public double CategoryShare(string category) => (double)CategoryDays.GetValueOrDefault(category) / Math.Max(1, Days);
     }
 
-    /// <summary>Welford's running mean and variance.</summary>
-    private sealed class RunningStats
-    {
-        private long _n;
-        private double _m2;
-
-        public double Mean { get; private set; }
-
-        public double StandardDeviation => _n > 1 ? Math.Sqrt(_m2 / (_n - 1)) : 0;
-
-        public void Add(double x)
-        {
-            _n++;
-            var delta = x - Mean;
-            Mean += delta / _n;
-            _m2 += delta * (x - Mean);
-        }
-
-        public double Limit(PeerOutlierOptions options) =>
-            Math.Max(options.MinCount, Math.Max(Mean + options.Deviations * StandardDeviation, options.MinRatio * Mean));
-    }
+    private double Limit(RunningStats stats) =>
+        Math.Max(options.MinCount, Math.Max(stats.Mean + options.Deviations * stats.StandardDeviation, options.MinRatio * stats.Mean));
 }

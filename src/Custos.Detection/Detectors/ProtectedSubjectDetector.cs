@@ -55,7 +55,7 @@ public sealed record ProtectedSubjectOptions
 /// </summary>
 public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : IDetector
 {
-    public const string DetectorName = "protected-subject";
+    public const string DetectorName = DetectorNames.ProtectedSubject;
 
     private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 256));
 
@@ -94,16 +94,7 @@ public sealed class ProtectedSubjectDetector(ProtectedSubjectOptions options) : 
         var verb = o.Allowed ? "read" : "tried to read";
         if (o.Time < state.FiredUntil && score > 0)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                Severity = o.MaxTier >= options.HighTier ? Severity.High : Severity.Medium,
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) {o.CaseClause()}.",
-            });
+            findings.Add(Finding.OfEvent(Name, o, o.MaxTier >= options.HighTier ? Severity.High : Severity.Medium, $"{o.ReaderId} {verb} {what} of protected subject {o.SubjectId} ({classes}) {o.CaseClause()}."));
             state.FiredUntil = o.Time + options.Window;
             return;
         }

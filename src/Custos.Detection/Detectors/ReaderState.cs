@@ -121,9 +121,39 @@ internal sealed class SightingWindow(TimeSpan span, int capacity)
 /// <summary>
 /// The common shape of a threshold detector: collect the reader's qualifying events in a
 /// window; once they reach the threshold, raise one finding with all of them, then report each
-/// further qualifying event in the window as a follow-up, so the correlated alert keeps every
-/// piece of evidence without the threshold being re-crossed on every event.
+/// further qualifying event in the window as a follow-up, so the correlated alert keeps all the
+/// evidence without the threshold being re-crossed on every event.
 /// </summary>
+public abstract class ThresholdDetector : IDetector
+{
+    private readonly TimeSpan _window;
+
+    private protected ThresholdDetector(string name, TimeSpan window, int capacity)
+    {
+        Name = name;
+        _window = window;
+        Readers = new(_ => new ThresholdState(window, capacity));
+    }
+
+    public string Name { get; }
+
+    private protected ReaderTable<ThresholdState> Readers { get; }
+
+    public virtual int StateSize => Readers.Count + Readers.States.Sum(s => s.Window.Count);
+
+    public void Observe(Observation observation, ICollection<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        ArgumentNullException.ThrowIfNull(findings);
+        Examine(observation, findings);
+    }
+
+    private protected abstract void Examine(Observation o, ICollection<Finding> findings);
+
+    public virtual void Evict(DateTimeOffset now) => Readers.EvictIdleSince(now - _window);
+}
+
+/// <summary>One reader's qualifying events in a <see cref="ThresholdDetector"/>'s window.</summary>
 internal sealed class ThresholdState(TimeSpan window, int capacity)
 {
     public SightingWindow Window { get; } = new(window, capacity);

@@ -29,26 +29,17 @@ public sealed record ResidencyProbingOptions
 /// travelling agent who works their own cases from abroad is not counted (nor refused for a
 /// case subject); reads and attempts that no case of the reader explains are.
 /// </summary>
-public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : IDetector
+public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : ThresholdDetector(DetectorName, options.Window, 512)
 {
-    public const string DetectorName = "residency-probing";
+    public const string DetectorName = DetectorNames.ResidencyProbing;
 
-    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 512));
-
-    public string Name => DetectorName;
-
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count);
-
-    public void Observe(Observation observation, ICollection<Finding> findings)
+    private protected override void Examine(Observation o, ICollection<Finding> findings)
     {
-        ArgumentNullException.ThrowIfNull(observation);
-        var o = observation;
-        ArgumentNullException.ThrowIfNull(findings);
         if (!o.CrossesResidency)
         {
             return;
         }
-        var state = _readers.Touch(o.ReaderId, o.Time);
+        var state = Readers.Touch(o.ReaderId, o.Time);
         if (o.Explained)
         {
             // Kept (weight 0) only to tell a travelling worker from a prober.
@@ -61,16 +52,8 @@ public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : 
             : "";
         if (o.Time < state.FiredUntil)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                Severity = Severity.Low, // a follow-up adds evidence; it never raises on its own
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId}, located in {o.Event.ReaderJurisdiction}{abroad}, went on to read {o.SubjectId} whose data is held in zone {o.SubjectZone}.",
-            });
+            // A follow-up adds evidence; it never raises on its own.
+            findings.Add(Finding.OfEvent(Name, o, Severity.Low, $"{o.ReaderId}, located in {o.Event.ReaderJurisdiction}{abroad}, went on to read {o.SubjectId} whose data is held in zone {o.SubjectZone}."));
             state.FiredUntil = o.Time + options.Window;
             return;
         }
@@ -95,6 +78,4 @@ public sealed class ResidencyProbingDetector(ResidencyProbingOptions options) : 
         });
         state.FiredUntil = o.Time + options.Window;
     }
-
-    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
 }

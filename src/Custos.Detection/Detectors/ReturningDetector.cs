@@ -40,7 +40,7 @@ public sealed record ReturningOptions
 /// </summary>
 public sealed class ReturningDetector(ReturningOptions options) : IDetector
 {
-    public const string DetectorName = "returning";
+    public const string DetectorName = DetectorNames.Returning;
 
     private const int MaxTrackedDays = 16;
     private const int MaxEvidencePerPair = 32;
@@ -82,16 +82,8 @@ public sealed class ReturningDetector(ReturningOptions options) : IDetector
         }
         if (pair.Fired)
         {
-            findings.Add(new Finding
-            {
-                Detector = Name,
-                Severity = Severity.Low, // a follow-up adds evidence; it never raises on its own
-                RaisedAt = o.Time,
-                Readers = [o.ReaderId],
-                Subjects = [o.SubjectId],
-                Evidence = [o.Id],
-                Reason = $"{o.ReaderId} returned to {o.SubjectId} again, {o.CaseClause()}.",
-            });
+            // A follow-up adds evidence; it never raises on its own.
+            findings.Add(Finding.OfEvent(Name, o, Severity.Low, $"{o.ReaderId} returned to {o.SubjectId} again, {o.CaseClause()}."));
             return;
         }
         if (pair.LastDay == day)

@@ -23,21 +23,12 @@ public sealed record SelfColleagueOptions
 /// people one knows, the commonest insider misuse. A case the reader opened themselves does not
 /// excuse a colleague's account unless their peers read employees' accounts as their work.
 /// </summary>
-public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetector
+public sealed class SelfColleagueDetector(SelfColleagueOptions options) : ThresholdDetector(DetectorName, options.Window, 64)
 {
-    public const string DetectorName = "self-colleague";
+    public const string DetectorName = DetectorNames.SelfColleague;
 
-    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.Window, 64));
-
-    public string Name => DetectorName;
-
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count);
-
-    public void Observe(Observation observation, ICollection<Finding> findings)
+    private protected override void Examine(Observation o, ICollection<Finding> findings)
     {
-        ArgumentNullException.ThrowIfNull(observation);
-        var o = observation;
-        ArgumentNullException.ThrowIfNull(findings);
         if (o.Employee is not { } employee)
         {
             return;
@@ -71,7 +62,7 @@ public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetec
         {
             return;
         }
-        var state = _readers.Touch(o.ReaderId, o.Time);
+        var state = Readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
         var self = employee.Id == o.ReaderId;
         if (!self && o.Time >= state.FiredUntil && state.Window.DistinctSubjects() < options.ColleagueThreshold)
@@ -100,6 +91,4 @@ public sealed class SelfColleagueDetector(SelfColleagueOptions options) : IDetec
     /// </summary>
     private static bool ColleagueCaseIsWeak(Observation o) =>
         o.SelfMadeCover && (o.SelfMadeUnusual || o.IsRareForPeers(WorldIndex.EmployeeClass));
-
-    public void Evict(DateTimeOffset now) => _readers.EvictIdleSince(now - options.Window);
 }

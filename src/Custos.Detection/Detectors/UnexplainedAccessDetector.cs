@@ -45,30 +45,24 @@ public sealed record UnexplainedAccessOptions
 /// (a ticket closed a minute early, a quick look-up); several different people in a day is
 /// someone browsing.
 /// </summary>
-public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) : IDetector
+public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options)
+    : ThresholdDetector(DetectorName, options.SlowWindow > options.Window ? options.SlowWindow : options.Window, 512)
 {
-    public const string DetectorName = "unexplained-access";
+    public const string DetectorName = DetectorNames.UnexplainedAccess;
 
     private readonly PeerBaseline _baseline = new(options.MinGroupReaderDays, options.Deviations, options.Threshold, options.TailProbability);
 
-    private readonly ReaderTable<ThresholdState> _readers = new(_ => new ThresholdState(options.SlowWindow > options.Window ? options.SlowWindow : options.Window, 512));
+    public override int StateSize => base.StateSize + _baseline.StateSize;
 
-    public string Name => DetectorName;
-
-    public int StateSize => _readers.Count + _readers.States.Sum(s => s.Window.Count) + _baseline.StateSize;
-
-    public void Observe(Observation observation, ICollection<Finding> findings)
+    private protected override void Examine(Observation o, ICollection<Finding> findings)
     {
-        ArgumentNullException.ThrowIfNull(observation);
-        ArgumentNullException.ThrowIfNull(findings);
-        var o = observation;
         _baseline.Touch(o);
         if (o.Explained || !o.Allowed)
         {
             return;
         }
         _baseline.Count(o);
-        var state = _readers.Touch(o.ReaderId, o.Time);
+        var state = Readers.Touch(o.ReaderId, o.Time);
         state.Window.Add(new Sighting(o.Time, o.Id, o.SubjectId, 1));
         if (o.Time < state.FiredUntil)
         {
@@ -103,20 +97,11 @@ public sealed class UnexplainedAccessDetector(UnexplainedAccessOptions options) 
         state.FiredUntil = o.Time + options.Window;
     }
 
-    private Finding FollowUp(Observation o) => new()
-    {
-        Detector = Name,
-        Severity = Severity.Medium,
-        RaisedAt = o.Time,
-        Readers = [o.ReaderId],
-        Subjects = [o.SubjectId],
-        Evidence = [o.Id],
-        Reason = $"{o.ReaderId} read {o.SubjectId} {(o.Covered ? o.CaseClause() : "with no open case of theirs naming them")}.",
-    };
+    private Finding FollowUp(Observation o) => Finding.OfEvent(Name, o, Severity.Medium, $"{o.ReaderId} read {o.SubjectId} {(o.Covered ? o.CaseClause() : "with no open case of theirs naming them")}.");
 
-    public void Evict(DateTimeOffset now)
+    public override void Evict(DateTimeOffset now)
     {
-        _readers.EvictIdleSince(now - (options.SlowWindow > options.Window ? options.SlowWindow : options.Window));
+        base.Evict(now);
         _baseline.Evict(now);
     }
 }
