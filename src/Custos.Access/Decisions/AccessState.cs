@@ -68,11 +68,28 @@ public sealed record Judgement(bool Allowed, IReadOnlyList<string> Policies, IRe
 public sealed class AccessStateHolder
 {
     private AccessState? _current;
+    private string? _notCurrent;
 
-    /// <summary>The current state; throws until the first world and policies are loaded.</summary>
-    public AccessState Current => Volatile.Read(ref _current) ?? throw new AccessNotReadyException("no world and policy set are loaded yet");
+    /// <summary>
+    /// The current state; throws until the first world and policies are loaded, and while this
+    /// node cannot confirm that it holds every change other nodes made (invariant 5: deciding on
+    /// a state that may miss a revocation would be failing open).
+    /// </summary>
+    public AccessState Current => Volatile.Read(ref _notCurrent) is { } reason
+        ? throw new AccessNotReadyException(reason)
+        : Volatile.Read(ref _current) ?? throw new AccessNotReadyException("no world and policy set are loaded yet");
 
-    public bool IsLoaded => Volatile.Read(ref _current) is not null;
+    /// <summary>Whether <see cref="Current"/> answers: a state is loaded and known to be current.</summary>
+    public bool IsLoaded => Volatile.Read(ref _notCurrent) is null && Volatile.Read(ref _current) is not null;
+
+    /// <summary>Why this node may be missing other nodes' changes; null while it is known to be current.</summary>
+    public string? NotCurrent => Volatile.Read(ref _notCurrent);
+
+    /// <summary>Refuses every use of the state, saying why, until <see cref="Confirm"/>.</summary>
+    public void Suspend(string reason) => Volatile.Write(ref _notCurrent, reason);
+
+    /// <summary>This node holds every change the shared ledger holds, as far as it was just read.</summary>
+    public void Confirm() => Volatile.Write(ref _notCurrent, null);
 
     public void Set(AccessState state) => Volatile.Write(ref _current, state);
 }

@@ -32,7 +32,7 @@ public abstract partial class AccessStore : IAsyncDisposable
     public static AccessStore Open(string location, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        return PostgresAccessStore.IsPostgresLocation(location)
+        return Custos.Ledger.Storage.Postgres.PostgresUrl.IsPostgres(location)
             ? new PostgresAccessStore(location, time)
             : new SqliteAccessStore(location, time);
     }

@@ -28,14 +28,42 @@ public static class LedgerSetup
         }
 
         var signer = NoteSigner.Generate(origin);
+        try
+        {
+            var log = await CreateAsync(store, signer, options, cancellation);
+            try
+            {
+                SignerKeyFile.Create(keyFile, signer);
+            }
+            catch
+            {
+                await log.DisposeAsync();
+                throw;
+            }
+            return (log, signer);
+        }
+        catch
+        {
+            signer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the store of a ledger whose key already exists (one shared by several nodes) and
+    /// signs the empty tree; the caller keeps the key. Fails if the store already holds a ledger.
+    /// </summary>
+    public static async Task<MerkleLog> CreateAsync(string store, NoteSigner signer, MerkleLogOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(store);
+        ArgumentNullException.ThrowIfNull(signer);
         var ledgerStore = LedgerStores.ForCreate(store);
         MerkleLog? log = null;
         try
         {
-            log = await MerkleLog.CreateAsync(ledgerStore, new LedgerMetadata(origin, signer.VerifierKey), Owning(options), cancellation);
-            SignerKeyFile.Create(keyFile, signer);
+            log = await MerkleLog.CreateAsync(ledgerStore, new LedgerMetadata(signer.Name, signer.VerifierKey), Owning(options), cancellation);
             await log.SignCheckpointAsync(signer, cancellation);
-            return (log, signer);
+            return log;
         }
         catch
         {
@@ -47,7 +75,6 @@ public static class LedgerSetup
             {
                 await ledgerStore.DisposeAsync();
             }
-            signer.Dispose();
             throw;
         }
     }

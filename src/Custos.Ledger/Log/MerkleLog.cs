@@ -326,20 +326,15 @@ public sealed class MerkleLog : IAsyncDisposable
                     _range = await LoadRangeAsync(_store, CancellationToken.None);
                     _needsReload = false;
                 }
-                var range = _range.Clone();
-                var first = range.Size;
-                var leaves = new LeafRecord[batch.Count];
-                var nodes = new List<KeyValuePair<NodeId, byte[]>>(batch.Count + 8);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    leaves[i] = new LeafRecord(range.Size, batch[i].Entry, batch[i].LeafHash);
-                    range.Append(batch[i].LeafHash, (id, hash) => nodes.Add(new(id, hash)));
-                }
-
+                CompactRange range;
+                AppendBatch written;
                 using (var activity = StartCommitActivity(batch))
                 {
-                    await _store.AppendAsync(new AppendBatch(first, leaves, nodes), CancellationToken.None);
+                    (written, range) = _store is ISequencingLedgerStore sequencing
+                        ? await AppendAtEndAsync(sequencing, batch)
+                        : await AppendAtKnownEndAsync(batch);
                 }
+                var first = written.FirstIndex;
 
                 _range = range;
                 Volatile.Write(ref _head, new TreeHead(range.Size, range.Root()));
@@ -370,6 +365,52 @@ public sealed class MerkleLog : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>Writes the batch after the entries this writer knows of; a store that has more refuses it.</summary>
+    private async Task<(AppendBatch, CompactRange)> AppendAtKnownEndAsync(List<PendingAppend> batch)
+    {
+        var range = _range.Clone();
+        var written = Layout(range, batch);
+        await _store.AppendAsync(written, CancellationToken.None);
+        return (written, range);
+    }
+
+    /// <summary>
+    /// Writes the batch at the end of a store other writers append to as well: when they did
+    /// since this writer's last batch, its right border is read again under the store's lock.
+    /// </summary>
+    private async Task<(AppendBatch, CompactRange)> AppendAtEndAsync(ISequencingLedgerStore store, List<PendingAppend> batch)
+    {
+        CompactRange? range = null;
+        var written = await store.AppendAtEndAsync(async (size, readNodes) =>
+        {
+            if (size == _range.Size)
+            {
+                range = _range.Clone();
+            }
+            else
+            {
+                var border = CompactRange.BorderOf(size);
+                range = CompactRange.FromBorder(size, border.Count == 0 ? [] : await readNodes(border));
+            }
+            return Layout(range, batch);
+        }, CancellationToken.None);
+        return (written, range!);
+    }
+
+    /// <summary>Appends the batch's leaves to <paramref name="range"/>, collecting the interior nodes they complete.</summary>
+    private static AppendBatch Layout(CompactRange range, List<PendingAppend> batch)
+    {
+        var first = range.Size;
+        var leaves = new LeafRecord[batch.Count];
+        var nodes = new List<KeyValuePair<NodeId, byte[]>>(batch.Count + 8);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            leaves[i] = new LeafRecord(range.Size, batch[i].Entry, batch[i].LeafHash);
+            range.Append(batch[i].LeafHash, (id, hash) => nodes.Add(new(id, hash)));
+        }
+        return new AppendBatch(first, leaves, nodes);
     }
 
     /// <summary>

@@ -56,6 +56,45 @@ public static class SignerKeyFile
         }
     }
 
+    /// <summary>
+    /// The key in <paramref name="path"/>, or a new key for <paramref name="origin"/> written
+    /// there if there is none. Nodes that start together on one shared key file agree on one key:
+    /// each writes its candidate aside and links it into place only if nothing is there yet, so
+    /// the first wins and the others read the winner's whole file, never a half-written one.
+    /// </summary>
+    public static NoteSigner ReadOrCreate(string path, string origin)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            var candidate = $"{path}.{Guid.NewGuid():n}.new";
+            using (var signer = NoteSigner.Generate(origin))
+            {
+                Create(candidate, signer);
+            }
+            try
+            {
+                File.Move(candidate, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another node placed its key first: that one is the ledger's.
+            }
+            finally
+            {
+                File.Delete(candidate);
+            }
+        }
+        var key = Read(path);
+        if (key.Name != origin)
+        {
+            var name = key.Name;
+            key.Dispose();
+            throw new LedgerStoreException($"the key {path} signs for '{name}', not for the configured origin '{origin}'.");
+        }
+        return key;
+    }
+
     public static NoteSigner Read(string path)
     {
         if (!File.Exists(path))

@@ -53,6 +53,28 @@ public interface ILedgerStore : IAsyncDisposable
     Task<string?> ReadLatestCheckpointAsync(CancellationToken cancellation = default);
 }
 
+/// <summary>
+/// A store that several writers (processes, nodes) append to at once. Rather than fail a writer
+/// that is behind (<see cref="LedgerConflictException"/>), it places the writer's batch at the
+/// log's end as it stands under the store's write lock, which all writers share.
+/// </summary>
+public interface ISequencingLedgerStore : ILedgerStore
+{
+    /// <summary>
+    /// Takes the write lock, reads the log's size, lays out the batch there with
+    /// <paramref name="layout"/> and writes it, atomically and durably, before releasing the
+    /// lock. Returns the batch as written.
+    /// </summary>
+    Task<AppendBatch> AppendAtEndAsync(BatchLayout layout, CancellationToken cancellation = default);
+}
+
+/// <summary>
+/// Lays a batch out after the first <paramref name="size"/> entries; <paramref name="readNodes"/>
+/// reads stored subtree hashes (the right border) under the same lock, when the writer's own
+/// border is stale.
+/// </summary>
+public delegate Task<AppendBatch> BatchLayout(long size, Func<IReadOnlyList<NodeId>, Task<IReadOnlyList<byte[]>>> readNodes);
+
 /// <summary>Who a log is: its origin (the name its checkpoints carry) and the key that signs them.</summary>
 public sealed record LedgerMetadata(string Origin, string VerifierKey);
 

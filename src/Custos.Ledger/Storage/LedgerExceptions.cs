@@ -16,6 +16,22 @@ public class LedgerStoreException : Exception
     }
 }
 
+/// <summary>The store is reachable but holds no ledger yet (an empty database): one may be created there.</summary>
+public sealed class LedgerMissingException : LedgerStoreException
+{
+    public LedgerMissingException(string message) : base(message)
+    {
+    }
+
+    public LedgerMissingException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    public LedgerMissingException()
+    {
+    }
+}
+
 /// <summary>Another writer appended to the store first; nothing of the batch was written.</summary>
 public sealed class LedgerConflictException : LedgerStoreException
 {

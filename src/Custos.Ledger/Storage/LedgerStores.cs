@@ -6,7 +6,7 @@ namespace Custos.Ledger.Storage;
 /// <summary>Opens a store named the way the command line names one: a <c>postgres://</c> URL, or a SQLite file path.</summary>
 public static class LedgerStores
 {
-    public static bool IsPostgres(string store) => PostgresUrl.IsPostgresUrl(store);
+    public static bool IsPostgres(string store) => PostgresUrl.IsPostgres(store);
 
     /// <summary>A store on an existing ledger.</summary>
     public static ILedgerStore Open(string store)

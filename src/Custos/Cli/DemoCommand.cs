@@ -6,6 +6,7 @@ using Custos.Access.Disclosure;
 using Custos.Ledger.Notes;
 using Custos.Server;
 using Custos.Server.Authentication;
+using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
 namespace Custos.Cli;
@@ -46,13 +47,19 @@ internal static class DemoCommand
             DefaultValueFactory = _ => ServerOptions.DefaultDataDirectory,
         };
 
+        var config = new Option<FileInfo>("--config")
+        {
+            Description = "The configuration file the server runs with, to find its ledger key (Ledger:KeyFile) as 'custos serve --config' does.",
+        };
+        config.AcceptExistingOnly();
+
         var oversight = new Option<string>("--oversight")
         {
             Description = "The oversight officer whose alerts are shown after the reads (default staff:olu, of the demo world's oversight office).",
             DefaultValueFactory = _ => "staff:olu",
         };
 
-        var incident = new Command("incident", "Replay the incident of the design against a running server, show each decision and the alerts oversight receives, then verify the ledger.") { server, data, oversight };
+        var incident = new Command("incident", "Replay the incident of the design against a running server, show each decision and the alerts oversight receives, then verify the ledger.") { server, data, config, oversight };
         incident.SetAction(async (parse, cancellation) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -131,8 +138,11 @@ internal static class DemoCommand
 
             // The outside auditor's check: the verifier key, the API, and an auditor's token for the
             // entry bodies, which nobody else reads whole (invariant 10).
-            var keyFile = Path.Combine(dataDirectory, LedgerOptions.DefaultFileName + SignerKeyFile.Extension);
-            using var signer = SignerKeyFile.Read(keyFile);
+            // Where the server keeps it, by the same layers of configuration ('custos serve' on a
+            // PostgreSQL ledger names it in Ledger:KeyFile).
+            var configuration = ConfigCommand.Build(new ServeArguments(DataDirectory: dataDirectory, ConfigFile: parse.GetValue(config)?.FullName));
+            var ledger = configuration.GetSection(LedgerOptions.Section).Get<LedgerOptions>() ?? new LedgerOptions();
+            using var signer = SignerKeyFile.Read(ledger.ResolveKeyFile(dataDirectory, ledger.ResolveStore(dataDirectory)));
             var auditor = LocalTokens.Mint(signingKey, LedgerEntryAccess.AuditorService, null, TimeSpan.FromMinutes(5));
             var verdict = await RemoteVerifier.VerifyAsync(baseAddress, signer.Verifier, auditor, Path.Combine(dataDirectory, "demo-auditor.checkpoint"), cancellation);
             console.MarkupLine($"[bold]Ledger[/] ({Markup.Escape(signer.VerifierKey)}): {Markup.Escape(verdict)}");

@@ -42,6 +42,8 @@ internal static class AccessServices
         services.AddSingleton<DemoRecordSource>();
         services.AddSingleton<IRecordSource>(provider => provider.GetRequiredService<DemoRecordSource>());
         services.AddSingleton<GatewayReader>();
+        // Before AccessStartup: it notes where the shared projection stands before the state is loaded.
+        services.AddHostedService<LedgerFollower>();
         services.AddHostedService<AccessStartup>();
         services.AddHealthChecks().AddCheck<AccessHealthCheck>("access");
         return services;
@@ -277,7 +279,7 @@ internal sealed class AccessHealthCheck(AccessStateHolder state) : IHealthCheck
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(state.IsLoaded
             ? HealthCheckResult.Healthy($"world {state.Current.WorldSha256[..12]}, policy set {state.Current.Policies.Sha256[..12]}")
-            : HealthCheckResult.Unhealthy("no world and policy set are loaded yet"));
+            : HealthCheckResult.Unhealthy(state.NotCurrent ?? "no world and policy set are loaded yet"));
 }
 
 /// <summary>Ledgers each grant's expiry soon after it comes (a grant stops counting at its expiry whether or not this has run).</summary>

@@ -40,6 +40,9 @@ public sealed class ServerLedger : INodeLedger, IAsyncDisposable
         _listeners = [.. listeners ?? []];
     }
 
+    /// <summary>Whether the ledger is a PostgreSQL one that other nodes may append to as well.</summary>
+    internal bool IsShared => LedgerStores.IsPostgres(_store);
+
     /// <summary>The open log; throws <see cref="LedgerStoreException"/> with a reason fit for an operator when it cannot be opened.</summary>
     public async Task<MerkleLog> GetLogAsync(CancellationToken cancellation = default) => (await OpenAsync(cancellation)).Log;
 
@@ -158,19 +161,60 @@ public sealed class ServerLedger : INodeLedger, IAsyncDisposable
 
     private async Task<(MerkleLog, NoteSigner)> OpenOrCreateAsync(CancellationToken cancellation)
     {
-        var isNew = !LedgerStores.IsPostgres(_store) && !File.Exists(_store) && !File.Exists(_keyFile);
-        if (isNew)
-        {
-            var created = await LedgerSetup.CreateAsync(_store, _origin, _keyFile, cancellation: cancellation);
-            _logger.LogInformation("Ledger {Store} created for origin {Origin}; verifier key {VerifierKey}",
-                created.Log.Store.Description, _origin, created.Signer.VerifierKey);
-            return created;
-        }
-
         if (PrivateFiles.KeyFileProblem(_keyFile) is { } unsafeKey)
         {
             throw new LedgerStoreException(unsafeKey);
         }
+        if (!LedgerStores.IsPostgres(_store))
+        {
+            if (File.Exists(_store) || File.Exists(_keyFile))
+            {
+                return await OpenExistingAsync(cancellation);
+            }
+            var created = await LedgerSetup.CreateAsync(_store, _origin, _keyFile, cancellation: cancellation);
+            LogCreated(created.Log, created.Signer);
+            return created;
+        }
+        try
+        {
+            return await OpenExistingAsync(cancellation);
+        }
+        catch (LedgerMissingException)
+        {
+            await CreateSharedAsync(cancellation);
+            return await OpenExistingAsync(cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Every node of a deployment on one PostgreSQL database starts here: the first to find the
+    /// database empty creates the ledger, under the store's lock, with the key in the shared key
+    /// file (made now if there is none); the others, finding it there, join it.
+    /// </summary>
+    private async Task CreateSharedAsync(CancellationToken cancellation)
+    {
+        if (!NoteKeys.IsValidName(_origin))
+        {
+            throw new LedgerStoreException($"'{_origin}' cannot be a ledger's origin (Ledger:Origin): it must be non-empty, without spaces or '+'.");
+        }
+        using var signer = SignerKeyFile.ReadOrCreate(_keyFile, _origin);
+        try
+        {
+            await using var log = await LedgerSetup.CreateAsync(_store, signer, cancellation: cancellation);
+            LogCreated(log, signer);
+        }
+        catch (LedgerStoreException e) when (e is not LedgerMissingException)
+        {
+            // Most likely another node created it a moment ago; opening it says whether it did.
+            _logger.LogInformation("Did not create the ledger ({Reason}); joining the one in the store", e.Message);
+        }
+    }
+
+    private void LogCreated(MerkleLog log, NoteSigner signer) =>
+        _logger.LogInformation("Ledger {Store} created for origin {Origin}; verifier key {VerifierKey}", log.Store.Description, _origin, signer.VerifierKey);
+
+    private async Task<(MerkleLog, NoteSigner)> OpenExistingAsync(CancellationToken cancellation)
+    {
         var log = await LedgerSetup.OpenAsync(_store, cancellation: cancellation);
         NoteSigner? signer = null;
         try

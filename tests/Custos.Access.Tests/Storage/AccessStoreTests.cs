@@ -1,5 +1,6 @@
 using System.Text;
 using Custos.Access.Storage;
+using Custos.Ledger.Storage.Postgres;
 
 namespace Custos.Access.Tests.Storage;
 
@@ -200,7 +201,7 @@ public sealed class PostgresAccessStoreTests(PostgresDatabase database) : Access
     [Fact]
     public void A_postgres_url_becomes_a_connection_string()
     {
-        var connection = PostgresAccessStore.ToConnectionString("postgres://custos:s%40cret@db.internal:6543/custos?Search%20Path=audit");
+        var connection = PostgresUrl.ToConnectionString("postgres://custos:s%40cret@db.internal:6543/custos?Search%20Path=audit&application_name=custos-a");
 
         connection.ShouldContain("Host=db.internal");
         connection.ShouldContain("Port=6543");
@@ -208,6 +209,16 @@ public sealed class PostgresAccessStoreTests(PostgresDatabase database) : Access
         connection.ShouldContain("Username=custos");
         connection.ShouldContain("Password=s@cret");
         connection.ShouldContain("Search Path=audit");
+        connection.ShouldContain("Application Name=custos-a");
         AccessStore.Open("postgres://x@h/d").ShouldBeOfType<PostgresAccessStore>().Location.ShouldBe("PostgreSQL h:5432/d");
+    }
+
+    [Fact]
+    public async Task The_store_takes_the_libpq_parameters_the_ledger_takes()
+    {
+        // Issue 15: CUSTOS_STORE with ?application_name=… stopped the server while the ledger took it.
+        await using var store = AccessStore.Open(database.Url + "?application_name=custos-node-a&connect_timeout=5");
+
+        (await store.EnsureReadyAsync(TestContext.Current.CancellationToken)).Location.ShouldEndWith("/" + database.Name);
     }
 }

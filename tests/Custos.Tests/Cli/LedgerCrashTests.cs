@@ -78,7 +78,7 @@ public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Feeds the lines to a child appender, SIGKILLs it, and returns the indexes it printed.</summary>
-    private static async Task<List<long>> AppendAndKillAsync(string store, List<string> lines, int? killAtAck, TimeSpan delay)
+    internal static async Task<List<long>> AppendAndKillAsync(string store, List<string> lines, int? killAtAck, TimeSpan delay)
     {
         using var process = Process.Start(CustosProcess.StartInfo(["ledger", "append", "--store", store]))!;
         var acknowledged = new List<long>();
@@ -129,7 +129,7 @@ public sealed class LedgerCrashTests(ITestOutputHelper output) : IDisposable
         return acknowledged;
     }
 
-    private static void Kill(Process process)
+    internal static void Kill(Process process)
     {
         try
         {

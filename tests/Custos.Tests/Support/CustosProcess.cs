@@ -121,7 +121,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts <c>custos serve</c> with <paramref name="args"/> and waits until <c>/healthz</c> answers.</summary>
     /// <param name="port">The port the server will listen on; the caller passes it in args or configuration.</param>
-    public static async Task<ServerProcess> StartAsync(int port, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    /// <param name="startTimeout">How long it may take to answer (default 30 s).</param>
+    public static async Task<ServerProcess> StartAsync(int port, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? environment = null, TimeSpan? startTimeout = null)
     {
         var process = new Process { StartInfo = CustosProcess.StartInfo(["serve", .. args], workingDirectory, environment) };
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
@@ -152,7 +153,8 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.StandardInput.Close();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -174,7 +176,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         process.Kill(entireProcessTree: true);
-        throw new TimeoutException($"custos serve did not answer /healthz within 30 s: {server.StandardOutput}");
+        throw new TimeoutException($"custos serve did not answer /healthz within {timeout.TotalSeconds} s: {server.StandardOutput}");
     }
 
     /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>

@@ -21,9 +21,9 @@ public static class LedgerCli
     }
 
     /// <summary>Creates a ledger in <paramref name="store"/> and returns its verifier key.</summary>
-    public static async Task<string> InitAsync(string store, string origin = "test.custos/ledger")
+    public static async Task<string> InitAsync(string store, string origin = "test.custos/ledger", string? keyFile = null)
     {
-        var init = await RunAsync("init", "--store", store, "--origin", origin);
+        var init = await RunAsync(["init", "--store", store, "--origin", origin, .. keyFile is null ? Array.Empty<string>() : ["--key-file", keyFile]]);
         init.ExitCode.ShouldBe(0, init.StandardError);
         return init.StandardOutput.Trim();
     }

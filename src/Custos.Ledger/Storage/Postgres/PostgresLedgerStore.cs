@@ -9,16 +9,19 @@ namespace Custos.Ledger.Storage.Postgres;
 /// <summary>
 /// A ledger in a PostgreSQL database (its tables in the connection's default schema), the
 /// production store and the way several nodes share one log. A batch is one transaction that
-/// takes a transaction-scoped advisory lock, checks the size and inserts every row with one
-/// statement per table; PostgreSQL's default <c>synchronous_commit = on</c> makes the commit
-/// durable (WAL flushed) before it returns.
+/// takes a transaction-scoped advisory lock, reads the size (and, when the writer is behind, the
+/// right border) and inserts every row with one statement per table; PostgreSQL's default
+/// <c>synchronous_commit = on</c> makes the commit durable (WAL flushed) before it returns.
 /// </summary>
-public sealed class PostgresLedgerStore : ILedgerStore
+public sealed class PostgresLedgerStore : ISequencingLedgerStore
 {
     private static readonly IReadOnlyList<string> Schema = SchemaScripts.Load("Custos.Ledger.Storage.Postgres.");
 
     // Serialises writers of one database across processes and nodes ("custos-ledger" as a number).
     private const long AppendLockKey = 0x637573746f73_4c;
+
+    /// <summary>The channel every append notifies (payload: the new size), delivered at its commit; see <see cref="PostgresAppendListener"/>.</summary>
+    public const string AppendedChannel = "custos_ledger_appended";
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -68,11 +71,11 @@ public sealed class PostgresLedgerStore : ILedgerStore
             {
                 if (!(bool)(await exists.ExecuteScalarAsync(cancellation))!)
                 {
-                    throw new LedgerStoreException($"{Description} is not a ledger (create one with 'custos ledger init').");
+                    throw new LedgerMissingException($"{Description} is not a ledger (create one with 'custos ledger init').");
                 }
             }
             var origin = await ReadMetaAsync(connection, transaction, "origin", cancellation)
-                ?? throw new LedgerStoreException($"{Description} is not a ledger (create one with 'custos ledger init').");
+                ?? throw new LedgerMissingException($"{Description} is not a ledger (create one with 'custos ledger init').");
             var version = int.Parse(await ReadMetaAsync(connection, transaction, SchemaScripts.VersionKey, cancellation) ?? "0", CultureInfo.InvariantCulture);
             if (version > Schema.Count)
             {
@@ -99,12 +102,26 @@ public sealed class PostgresLedgerStore : ILedgerStore
     public async Task AppendAsync(AppendBatch batch, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await RunAsync("append to", async connection =>
+        await AppendAtEndAsync((size, _) => size == batch.FirstIndex
+            ? Task.FromResult(batch)
+            : throw new LedgerConflictException($"The batch starts at {batch.FirstIndex} but {Description} holds {size} entries."), cancellation);
+    }
+
+    /// <summary>
+    /// The sequencer of a deployment of several nodes: the transaction-scoped advisory lock
+    /// orders every node's batches, so each node's group commit lands after the others' with no
+    /// gap, fork or duplicate index, and is durable when the commit returns.
+    /// </summary>
+    public Task<AppendBatch> AppendAtEndAsync(BatchLayout layout, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return RunAsync("append to", async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
             await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AppendLockKey})", cancellation);
             var size = await SizeAsync(connection, transaction, cancellation);
-            if (size != batch.FirstIndex)
+            var batch = await layout(size, ids => ReadNodesAsync(connection, transaction, ids, cancellation));
+            if (batch.FirstIndex != size)
             {
                 throw new LedgerConflictException($"The batch starts at {batch.FirstIndex} but {Description} holds {size} entries.");
             }
@@ -126,38 +143,46 @@ public sealed class PostgresLedgerStore : ILedgerStore
                 nodes.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. batch.Nodes.Select(n => n.Value)] });
                 await nodes.ExecuteNonQueryAsync(cancellation);
             }
+            // Delivered to the listening nodes when (and only if) the batch commits.
+            await using (var notify = new NpgsqlCommand($"SELECT pg_notify('{AppendedChannel}', $1)", connection, transaction))
+            {
+                notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = (batch.FirstIndex + batch.Leaves.Count).ToString(CultureInfo.InvariantCulture) });
+                await notify.ExecuteNonQueryAsync(cancellation);
+            }
             await transaction.CommitAsync(cancellation);
-            return 0;
+            return batch;
         }, cancellation);
     }
 
     public Task<IReadOnlyList<byte[]>> ReadNodesAsync(IReadOnlyList<NodeId> ids, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return RunAsync<IReadOnlyList<byte[]>>("read", async connection =>
+        return RunAsync("read", connection => ReadNodesAsync(connection, null, ids, cancellation), cancellation);
+    }
+
+    private async Task<IReadOnlyList<byte[]>> ReadNodesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<NodeId> ids, CancellationToken cancellation)
+    {
+        // One round trip: leaves come from ledger_entries, interior nodes from ledger_nodes.
+        await using var command = new NpgsqlCommand("""
+            SELECT w.ord, coalesce(e.leaf_hash, n.hash)
+            FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS w(level, idx, ord)
+            LEFT JOIN ledger_entries e ON w.level = 0 AND e.idx = w.idx
+            LEFT JOIN ledger_nodes n ON w.level > 0 AND n.level = w.level AND n.idx = w.idx
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. ids.Select(i => i.Level)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. ids.Select(i => i.Index)] });
+        var hashes = new byte[ids.Count][];
+        await using (var rows = await command.ExecuteReaderAsync(cancellation))
         {
-            // One round trip: leaves come from ledger_entries, interior nodes from ledger_nodes.
-            await using var command = new NpgsqlCommand("""
-                SELECT w.ord, coalesce(e.leaf_hash, n.hash)
-                FROM unnest($1::integer[], $2::bigint[]) WITH ORDINALITY AS w(level, idx, ord)
-                LEFT JOIN ledger_entries e ON w.level = 0 AND e.idx = w.idx
-                LEFT JOIN ledger_nodes n ON w.level > 0 AND n.level = w.level AND n.idx = w.idx
-                """, connection);
-            command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. ids.Select(i => i.Level)] });
-            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. ids.Select(i => i.Index)] });
-            var hashes = new byte[ids.Count][];
-            await using (var rows = await command.ExecuteReaderAsync(cancellation))
+            while (await rows.ReadAsync(cancellation))
             {
-                while (await rows.ReadAsync(cancellation))
-                {
-                    var position = (int)rows.GetInt64(0) - 1;
-                    hashes[position] = rows.IsDBNull(1)
-                        ? throw new LedgerStoreException($"{Description} has no node at {ids[position]}.")
-                        : rows.GetFieldValue<byte[]>(1);
-                }
+                var position = (int)rows.GetInt64(0) - 1;
+                hashes[position] = rows.IsDBNull(1)
+                    ? throw new LedgerStoreException($"{Description} has no node at {ids[position]}.")
+                    : rows.GetFieldValue<byte[]>(1);
             }
-            return hashes;
-        }, cancellation);
+        }
+        return hashes;
     }
 
     public Task<IReadOnlyList<StoredNode>> ReadNodeRangeAsync(int level, long startIndex, long endIndex, CancellationToken cancellation = default) =>
@@ -213,6 +238,21 @@ public sealed class PostgresLedgerStore : ILedgerStore
             return await command.ExecuteScalarAsync(cancellation) as string;
         }, cancellation);
 
+    /// <summary>Starts listening for appends to this ledger on a connection of its own.</summary>
+    public async Task<PostgresAppendListener> ListenAsync(CancellationToken cancellation = default)
+    {
+        var connection = await OpenAsync(cancellation);
+        try
+        {
+            return await PostgresAppendListener.StartAsync(connection, Description, cancellation);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation)
@@ -240,7 +280,7 @@ public sealed class PostgresLedgerStore : ILedgerStore
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            throw new LedgerStoreException($"{Description} is not a ledger (create one with 'custos ledger init').", e);
+            throw new LedgerMissingException($"{Description} is not a ledger (create one with 'custos ledger init').", e);
         }
         catch (NpgsqlException e)
         {

@@ -7,12 +7,18 @@ namespace Custos.Ledger.Storage.Postgres;
 /// Turns a libpq-style URL, <c>postgres://user:password@host:port/database?param=value</c>, into
 /// an Npgsql connection string (Npgsql reads only the keyword form). A <c>host</c> query
 /// parameter that is a directory names a Unix socket, as with libpq. Anything that is not a URL
-/// is taken to be a connection string already.
+/// is taken to be a connection string already. Every PostgreSQL setting (the ledger's store, the
+/// access store, the command line's <c>--store</c>) is read here, so that one that works for one
+/// works for all.
 /// </summary>
 public static class PostgresUrl
 {
     public static bool IsPostgresUrl(string text) =>
         text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a store's location names PostgreSQL: a URL, or an Npgsql connection string (<c>Host=…</c>); anything else is a file.</summary>
+    public static bool IsPostgres(string location) =>
+        IsPostgresUrl(location) || location.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     public static string ToConnectionString(string urlOrConnectionString)
     {
