@@ -6,9 +6,8 @@ using Custos.Access.Decisions;
 using Custos.Access.Storage;
 using Custos.Detection.Routing;
 using Custos.Formats;
-using Custos.Ledger.Storage;
-using Custos.Oversight;
 using Custos.Server.Authentication;
+using Custos.Oversight;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -130,72 +129,54 @@ internal static class AlertEndpoints
         }
         query = query with { Status = status, State = lifecycle, MinSeverity = lowest, Before = before, Limit = size + 1 };
 
-        try
+        var (_, world) = await worlds.ActiveAsync(cancellation);
+        var router = new OversightRouter(world);
+        var visible = new List<AlertRecord>();
+        while (visible.Count <= size)
         {
-            var (_, world) = await worlds.ActiveAsync(cancellation);
-            var router = new OversightRouter(world);
-            var visible = new List<AlertRecord>();
-            while (visible.Count <= size)
+            var page = await store.AlertsAsync(query, cancellation);
+            visible.AddRange(page.Where(a => CanSee(overseer, a, router)));
+            if (page.Count < query.Limit)
             {
-                var page = await store.AlertsAsync(query, cancellation);
-                visible.AddRange(page.Where(a => CanSee(overseer, a, router)));
-                if (page.Count < query.Limit)
-                {
-                    break;
-                }
-                query = query with { Before = page[^1].Sequence };
+                break;
             }
-            var next = visible.Count > size ? visible[size - 1].Id : null;
-            var bodies = new List<AlertBody>();
-            foreach (var alert in visible.Take(size))
-            {
-                bodies.Add(await AlertBody.FromAsync(alert, store, cancellation));
-            }
-            return TypedResults.Ok(new AlertPage(bodies, next));
+            query = query with { Before = page[^1].Sequence };
         }
-        catch (StoreUnavailableException e)
+        var next = visible.Count > size ? visible[size - 1].Id : null;
+        var bodies = new List<AlertBody>();
+        foreach (var alert in visible.Take(size))
         {
-            return Unavailable(e.Message);
+            bodies.Add(await AlertBody.FromAsync(alert, store, cancellation));
         }
+        return TypedResults.Ok(new AlertPage(bodies, next));
     }
 
     private static async Task<Results<Ok<AlertDetail>, ProblemHttpResult>> DetailAsync(
         string id, Caller caller, AccessStore store, WorldIndexes worlds, ServerLedger ledger, CancellationToken cancellation)
     {
         var overseer = Overseer.Of(caller);
-        try
+        var (alert, missing) = await VisibleAsync(id, overseer, store, worlds, cancellation);
+        if (missing is not null)
         {
-            var (alert, missing) = await VisibleAsync(id, overseer, store, worlds, cancellation);
-            if (missing is not null)
+            return missing;
+        }
+        var checkpoint = await ledger.CheckpointAsync(cancellation);
+        var size = checkpoint.Checkpoint.Size;
+        var log = await ledger.GetLogAsync(cancellation);
+        async Task<List<ProvenEntry>> ProveAsync(IEnumerable<long> indexes)
+        {
+            var proven = new List<ProvenEntry>();
+            foreach (var index in indexes.Where(i => i >= 0 && i < size))
             {
-                return missing;
+                var entry = await log.ReadEntryAsync(index, cancellation);
+                var proof = await log.ProveInclusionAsync(index, size, cancellation);
+                using var parsed = JsonDocument.Parse(entry);
+                proven.Add(new ProvenEntry(index, parsed.RootElement.Clone(), Convert.ToBase64String(entry), [.. proof.Hashes.Select(Convert.ToBase64String)]));
             }
-            var checkpoint = await ledger.CheckpointAsync(cancellation);
-            var size = checkpoint.Checkpoint.Size;
-            var log = await ledger.GetLogAsync(cancellation);
-            async Task<List<ProvenEntry>> ProveAsync(IEnumerable<long> indexes)
-            {
-                var proven = new List<ProvenEntry>();
-                foreach (var index in indexes.Where(i => i >= 0 && i < size))
-                {
-                    var entry = await log.ReadEntryAsync(index, cancellation);
-                    var proof = await log.ProveInclusionAsync(index, size, cancellation);
-                    using var parsed = JsonDocument.Parse(entry);
-                    proven.Add(new ProvenEntry(index, parsed.RootElement.Clone(), Convert.ToBase64String(entry), [.. proof.Hashes.Select(Convert.ToBase64String)]));
-                }
-                return proven;
-            }
-            var proofs = new Proofs(checkpoint.Note, size, await ProveAsync(alert!.Evidence), await ProveAsync(alert.Entries));
-            return TypedResults.Ok(new AlertDetail(await AlertBody.FromAsync(alert, store, cancellation), proofs));
+            return proven;
         }
-        catch (StoreUnavailableException e)
-        {
-            return Unavailable(e.Message);
-        }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e.Message);
-        }
+        var proofs = new Proofs(checkpoint.Note, size, await ProveAsync(alert!.Evidence), await ProveAsync(alert.Entries));
+        return TypedResults.Ok(new AlertDetail(await AlertBody.FromAsync(alert, store, cancellation), proofs));
     }
 
     private static async Task<Results<Ok<TriageResult>, ProblemHttpResult>> TriageAsync(
@@ -205,48 +186,35 @@ internal static class AlertEndpoints
         var overseer = Overseer.Of(caller);
         if (body is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
-                detail: "the body must be a JSON object with outcome (confirmed, benign or needs-info) and note");
+            return Problems.Result(StatusCodes.Status400BadRequest, "the body must be a JSON object with outcome (confirmed, benign or needs-info) and note");
         }
         if (body.Outcome is null || !TriageEntry.Outcomes.Contains(body.Outcome))
         {
-            return DecisionEndpoints.Invalid("outcome", $"outcome must be one of {string.Join(", ", TriageEntry.Outcomes)}");
+            return Problems.Invalid("outcome", $"outcome must be one of {string.Join(", ", TriageEntry.Outcomes)}");
         }
         if (body.Note is { Length: > MaxNoteLength })
         {
-            return DecisionEndpoints.Invalid("note", $"note must be at most {MaxNoteLength} characters");
+            return Problems.Invalid("note", $"note must be at most {MaxNoteLength} characters");
         }
-        try
+        var (alert, missing) = await VisibleAsync(id, overseer, store, worlds, cancellation);
+        if (missing is not null)
         {
-            var (alert, missing) = await VisibleAsync(id, overseer, store, worlds, cancellation);
-            if (missing is not null)
-            {
-                return missing;
-            }
-            if (alert!.State == AlertRecord.Merged)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Merged alert",
-                    detail: $"{alert.Id} was merged into {alert.MergedInto}, which holds its evidence; triage that one");
-            }
-            // The note is stored before the entry that names its hash is ledgered, so that every
-            // triage in the ledger resolves to its note (as worlds and policies do).
-            var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note;
-            var noteSha256 = note is null ? null : await store.StoreDocumentAsync(TriageEntry.NoteKind, Encoding.UTF8.GetBytes(note), cancellation);
-            var entry = new TriageEntry { Alert = alert.Id, Outcome = body.Outcome, NoteSha256 = noteSha256, By = overseer.Id, Time = time.GetUtcNow() };
-            var index = await ledger.AppendAsync(entry.Serialize(), cancellation);
-            OversightTelemetry.Alerts.Add(1, new("detector", alert.Detector), new("state", entry.Outcome));
-            // Read-your-writes on the detecting node: the triage shows in the next GET.
-            await worker.WaitForProjectionAsync(index, TimeSpan.FromSeconds(5), cancellation);
-            return TypedResults.Ok(new TriageResult(entry.Alert, entry.Outcome, entry.NoteSha256, entry.By, entry.Time, index));
+            return missing;
         }
-        catch (StoreUnavailableException e)
+        if (alert!.State == AlertRecord.Merged)
         {
-            return Unavailable(e.Message);
+            return Problems.Result(StatusCodes.Status409Conflict, $"{alert.Id} was merged into {alert.MergedInto}, which holds its evidence; triage that one");
         }
-        catch (Exception e) when (e is LedgerStoreException or Ledger.Log.LedgerAppendException or IOException)
-        {
-            return Unavailable($"the triage could not be ledgered: {e.Message}");
-        }
+        // The note is stored before the entry that names its hash is ledgered, so that every
+        // triage in the ledger resolves to its note (as worlds and policies do).
+        var note = string.IsNullOrWhiteSpace(body.Note) ? null : body.Note;
+        var noteSha256 = note is null ? null : await store.StoreDocumentAsync(TriageEntry.NoteKind, Encoding.UTF8.GetBytes(note), cancellation);
+        var entry = new TriageEntry { Alert = alert.Id, Outcome = body.Outcome, NoteSha256 = noteSha256, By = overseer.Id, Time = time.GetUtcNow() };
+        var index = await ledger.AppendAsync(entry.Serialize(), cancellation);
+        OversightTelemetry.Alerts.Add(1, new("detector", alert.Detector), new("state", entry.Outcome));
+        // Read-your-writes on the detecting node: the triage shows in the next GET.
+        await worker.WaitForProjectionAsync(index, TimeSpan.FromSeconds(5), cancellation);
+        return TypedResults.Ok(new TriageResult(entry.Alert, entry.Outcome, entry.NoteSha256, entry.By, entry.Time, index));
     }
 
     /// <summary>The alert if the overseer may see it; otherwise 404, whether or not it exists: a suspect learns nothing.</summary>
@@ -262,8 +230,7 @@ internal static class AlertEndpoints
                 return (alert, null);
             }
         }
-        return (null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert",
-            detail: $"no alert '{id}' is routed to {overseer.Queue} for {overseer.Id}"));
+        return (null, Problems.Result(StatusCodes.Status404NotFound, $"no alert '{id}' is routed to {overseer.Queue} for {overseer.Id}"));
     }
 
     /// <summary>Routed to the overseer's queue, and the overseer stands outside it (now, not only when it was routed).</summary>
@@ -271,12 +238,5 @@ internal static class AlertEndpoints
         alert.Queue == overseer.Queue
         && (overseer.External ? router.IsIndependentOf(overseer.Id, alert.Readers) : router.IsEligible(overseer.Id, alert.Readers));
 
-    private static ProblemHttpResult BadQuery(string parameter, string message) => TypedResults.Problem(
-        statusCode: StatusCodes.Status400BadRequest,
-        title: "Bad query",
-        detail: message,
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [parameter] = [message] } });
-
-    private static ProblemHttpResult Unavailable(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: detail);
+    private static ProblemHttpResult BadQuery(string parameter, string message) => Problems.Result(StatusCodes.Status400BadRequest, message, parameter);
 }

@@ -57,15 +57,8 @@ internal static class DecisionEndpoints
         {
             return problem;
         }
-        try
-        {
-            var decision = await pipeline.DecideAsync(reader!, request!, "pdp", cancellation);
-            return TypedResults.Ok(new DecisionBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), decision.Reasons, decision.LedgerIndex));
-        }
-        catch (Exception e) when (Problem(e) is { } failure)
-        {
-            return failure;
-        }
+        var decision = await pipeline.DecideAsync(reader!, request!, "pdp", cancellation);
+        return TypedResults.Ok(new DecisionBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), decision.Reasons, decision.LedgerIndex));
     }
 
     private static async Task<Results<Ok<ReadResultBody>, ProblemHttpResult>> ReadAsync(
@@ -76,16 +69,9 @@ internal static class DecisionEndpoints
         {
             return problem;
         }
-        try
-        {
-            var read = await gateway.ReadAsync(reader!, request!, cancellation);
-            var decision = read.Decision;
-            return TypedResults.Ok(new ReadResultBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), read.Data, read.Withheld, decision.Reasons, decision.LedgerIndex));
-        }
-        catch (Exception e) when (Problem(e) is { } failure)
-        {
-            return failure;
-        }
+        var read = await gateway.ReadAsync(reader!, request!, cancellation);
+        var decision = read.Decision;
+        return TypedResults.Ok(new ReadResultBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), read.Data, read.Withheld, decision.Reasons, decision.LedgerIndex));
     }
 
     /// <summary>The reader from the token and the request from the body, or the problem with either.</summary>
@@ -93,35 +79,17 @@ internal static class DecisionEndpoints
     {
         if (body is null)
         {
-            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request",
-                detail: "the body must be a JSON object with subject, categories, purpose and case"));
+            return (null, null, Problems.Result(StatusCodes.Status400BadRequest, "the body must be a JSON object with subject, categories, purpose and case"));
         }
         foreach (var (field, missing) in new[] { ("subject", body.Subject is null), ("categories", body.Categories is null), ("purpose", body.Purpose is null) })
         {
             if (missing)
             {
-                return (null, null, Invalid(field, $"{field} is required"));
+                return (null, null, Problems.Invalid(field, $"{field} is required"));
             }
         }
         return (caller.AsReader(), new DecisionRequest(body.Subject!, body.Categories!, body.Purpose!, body.Case), null);
     }
-
-    /// <summary>A 422 that names the field, as every refusal of a request's content is.</summary>
-    internal static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
-        statusCode: StatusCodes.Status422UnprocessableEntity,
-        title: "The request cannot be decided as asked",
-        detail: message,
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
-
-    private static ProblemHttpResult? Problem(Exception e) => e switch
-    {
-        DecisionRequestException invalid => Invalid(invalid.Field, invalid.Message),
-        AccessNotReadyException notReady => TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Custos cannot decide right now",
-            detail: notReady.Message + "; nothing was released"),
-        _ => null,
-    };
 
     private static Dictionary<string, CategoryBody> Categories(Decision decision) =>
         decision.Categories.ToDictionary(

@@ -50,7 +50,6 @@ internal static class HealthEndpoints
         var failing = checks.Where(c => c.Status != "ready").Select(c => $"{c.Name}: {c.Detail}");
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Not ready",
             detail: string.Join("; ", failing),
             extensions: new Dictionary<string, object?> { ["checks"] = checks });
     }

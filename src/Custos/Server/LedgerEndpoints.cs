@@ -1,7 +1,4 @@
 using Custos.Access.Decisions;
-using Custos.Access.Storage;
-using Custos.Ledger.Log;
-using Custos.Ledger.Storage;
 using Custos.Server.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -72,17 +69,10 @@ internal static class LedgerEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CheckpointAsync(ServerLedger ledger, CancellationToken cancellation)
+    private static async Task<ContentHttpResult> CheckpointAsync(ServerLedger ledger, CancellationToken cancellation)
     {
-        try
-        {
-            var checkpoint = await ledger.CheckpointAsync(cancellation);
-            return TypedResults.Text(checkpoint.Note, "text/plain; charset=utf-8");
-        }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e);
-        }
+        var checkpoint = await ledger.CheckpointAsync(cancellation);
+        return TypedResults.Text(checkpoint.Note, "text/plain; charset=utf-8");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EntryAsync(
@@ -94,33 +84,16 @@ internal static class LedgerEndpoints
         }
         if (!state.IsLoaded)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no world is loaded yet");
+            return Problems.NotReady("no world is loaded yet");
         }
-        try
+        var log = await ledger.GetLogAsync(cancellation);
+        var entry = await log.ReadEntryAsync(index, cancellation);
+        if (bodies.Viewer(caller) is not { } viewer || !await bodies.MaySeeAsync(viewer, index, entry, cancellation))
         {
-            var log = await ledger.GetLogAsync(cancellation);
-            var entry = await log.ReadEntryAsync(index, cancellation);
-            if (bodies.Viewer(caller) is not { } viewer || !await bodies.MaySeeAsync(viewer, index, entry, cancellation))
-            {
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status403Forbidden,
-                    title: "Not your entry",
-                    detail: $"entry {index} is not one this caller may read; its leaf hash (/v1/ledger/leaves/{index}) and proofs are public");
-            }
-            return TypedResults.File(entry, "application/json");
+            return Problems.Result(StatusCodes.Status403Forbidden,
+                $"entry {index} is not one this caller may read; its leaf hash (/v1/ledger/leaves/{index}) and proofs are public");
         }
-        catch (LedgerRangeException e)
-        {
-            return NotFound(e.Message);
-        }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e);
-        }
-        catch (StoreUnavailableException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: e.Message);
-        }
+        return TypedResults.File(entry, "application/json");
     }
 
     private static async Task<Results<Ok<LeafHashResponse>, ProblemHttpResult>> LeafAsync(long index, ServerLedger ledger, CancellationToken cancellation)
@@ -129,104 +102,53 @@ internal static class LedgerEndpoints
         {
             return BadRequest($"index must be 0 or more; got {index}.");
         }
-        try
-        {
-            var log = await ledger.GetLogAsync(cancellation);
-            var hashes = await log.ReadLeafHashesAsync(index, index + 1, cancellation);
-            return TypedResults.Ok(new LeafHashResponse(index, Convert.ToBase64String(hashes[0])));
-        }
-        catch (LedgerRangeException e)
-        {
-            return NotFound(e.Message);
-        }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e);
-        }
+        var log = await ledger.GetLogAsync(cancellation);
+        var hashes = await log.ReadLeafHashesAsync(index, index + 1, cancellation);
+        return TypedResults.Ok(new LeafHashResponse(index, Convert.ToBase64String(hashes[0])));
     }
 
     private static async Task<Results<Ok<LeafHashesResponse>, ProblemHttpResult>> LeavesAsync(long start, long? end, ServerLedger ledger, CancellationToken cancellation)
     {
-        try
+        var log = await ledger.GetLogAsync(cancellation);
+        // A start past the end is answered as absent (404), not as a reversed range.
+        var last = end ?? Math.Max(start, Math.Min(log.Size, start + MaxLeafHashes));
+        if (start < 0 || last < start)
         {
-            var log = await ledger.GetLogAsync(cancellation);
-            // A start past the end is answered as absent (404), not as a reversed range.
-            var last = end ?? Math.Max(start, Math.Min(log.Size, start + MaxLeafHashes));
-            if (start < 0 || last < start)
-            {
-                return BadRequest($"leaf hashes need 0 ≤ start ≤ end; got start {start} and end {last}.");
-            }
-            if (last - start > MaxLeafHashes)
-            {
-                return BadRequest($"at most {MaxLeafHashes} leaf hashes at a time; got start {start} and end {last}.");
-            }
-            var hashes = await log.ReadLeafHashesAsync(start, last, cancellation);
-            return TypedResults.Ok(new LeafHashesResponse(start, last, [.. hashes.Select(Convert.ToBase64String)]));
+            return BadRequest($"leaf hashes need 0 ≤ start ≤ end; got start {start} and end {last}.");
         }
-        catch (LedgerRangeException e)
+        if (last - start > MaxLeafHashes)
         {
-            return NotFound(e.Message);
+            return BadRequest($"at most {MaxLeafHashes} leaf hashes at a time; got start {start} and end {last}.");
         }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e);
-        }
+        var hashes = await log.ReadLeafHashesAsync(start, last, cancellation);
+        return TypedResults.Ok(new LeafHashesResponse(start, last, [.. hashes.Select(Convert.ToBase64String)]));
     }
 
     private static async Task<Results<Ok<InclusionProofResponse>, ProblemHttpResult>> InclusionAsync(long index, long? size, ServerLedger ledger, CancellationToken cancellation)
     {
-        try
+        var log = await ledger.GetLogAsync(cancellation);
+        var treeSize = size ?? log.Size;
+        if (index < 0 || treeSize < 1 || index >= treeSize)
         {
-            var log = await ledger.GetLogAsync(cancellation);
-            var treeSize = size ?? log.Size;
-            if (index < 0 || treeSize < 1 || index >= treeSize)
-            {
-                return BadRequest($"an inclusion proof needs 0 ≤ index < size; got index {index} and size {treeSize}.");
-            }
-            var proof = await log.ProveInclusionAsync(index, treeSize, cancellation);
-            return TypedResults.Ok(new InclusionProofResponse(proof.LeafIndex, proof.TreeSize, [.. proof.Hashes.Select(Convert.ToBase64String)]));
+            return BadRequest($"an inclusion proof needs 0 ≤ index < size; got index {index} and size {treeSize}.");
         }
-        catch (LedgerRangeException e)
-        {
-            return NotFound(e.Message);
-        }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e);
-        }
+        var proof = await log.ProveInclusionAsync(index, treeSize, cancellation);
+        return TypedResults.Ok(new InclusionProofResponse(proof.LeafIndex, proof.TreeSize, [.. proof.Hashes.Select(Convert.ToBase64String)]));
     }
 
     private static async Task<Results<Ok<ConsistencyProofResponse>, ProblemHttpResult>> ConsistencyAsync(long from, long? to, ServerLedger ledger, CancellationToken cancellation)
     {
-        try
+        var log = await ledger.GetLogAsync(cancellation);
+        var size2 = to ?? log.Size;
+        if (from < 1 || from > size2)
         {
-            var log = await ledger.GetLogAsync(cancellation);
-            var size2 = to ?? log.Size;
-            if (from < 1 || from > size2)
-            {
-                return BadRequest($"a consistency proof needs 1 ≤ from ≤ to; got from {from} and to {size2}.");
-            }
-            var proof = await log.ProveConsistencyAsync(from, size2, cancellation);
-            return TypedResults.Ok(new ConsistencyProofResponse(proof.Size1, proof.Size2, [.. proof.Hashes.Select(Convert.ToBase64String)]));
+            return BadRequest($"a consistency proof needs 1 ≤ from ≤ to; got from {from} and to {size2}.");
         }
-        catch (LedgerRangeException e)
-        {
-            return NotFound(e.Message);
-        }
-        catch (LedgerStoreException e)
-        {
-            return Unavailable(e);
-        }
+        var proof = await log.ProveConsistencyAsync(from, size2, cancellation);
+        return TypedResults.Ok(new ConsistencyProofResponse(proof.Size1, proof.Size2, [.. proof.Hashes.Select(Convert.ToBase64String)]));
     }
 
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
-
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not in the ledger", detail: detail);
-
-    private static ProblemHttpResult Unavailable(LedgerStoreException e) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Ledger unavailable", detail: e.Message);
+    private static ProblemHttpResult BadRequest(string detail) => Problems.Result(StatusCodes.Status400BadRequest, detail);
 
     internal sealed record LeafHashResponse(long Index, string LeafHash);
 

@@ -29,7 +29,7 @@ internal static class PolicyEndpoints
     {
         if (!state.IsLoaded)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no policy set is loaded yet");
+            return Problems.NotReady("no policy set is loaded yet");
         }
         var current = state.Current;
         return TypedResults.Ok(new PolicySetBody(

@@ -1,15 +1,15 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics;
-using Custos.Access.Domain;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Custos.Server;
 
 /// <summary>
 /// Every error the server returns is RFC 9457 <c>application/problem+json</c>, with the
 /// request's trace id so that an operator can find its log lines, and never the internals of
-/// a failure (stack traces and exception messages stay in the log).
+/// a failure (stack traces and exception messages stay in the log). A problem's title is its
+/// status's, the same wherever it is raised; its detail says what was wrong.
 /// </summary>
 internal static class Problems
 {
@@ -18,68 +18,49 @@ internal static class Problems
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            if (context.ProblemDetails.Status is { } status)
+            {
+                context.ProblemDetails.Title = Title(status);
+            }
         });
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<ExceptionProblems>();
         // Binding failures (malformed JSON, a missing or unparsable parameter) raise
-        // BadHttpRequestException, which the handler below turns into a 400 that says what was wrong;
+        // BadHttpRequestException, which ExceptionProblems turns into a 400 that says what was wrong;
         // without this they would end as an empty 400 with no explanation.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
 
-    /// <summary>
-    /// A refusal of a request's content: 422, or 413 when a value is over its limit, with the
-    /// field named under <c>errors</c> as every endpoint names it.
-    /// </summary>
-    public static ProblemDetails Refusal(int status, string field, string message) => new()
+    /// <summary>The one title of a status: Custos's own where it says more than HTTP's reason phrase.</summary>
+    public static string Title(int status) => status switch
     {
-        Status = status,
-        Title = status == StatusCodes.Status413PayloadTooLarge ? "The request is too large" : "The request cannot be accepted as asked",
-        Detail = message,
-        Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } },
+        StatusCodes.Status413PayloadTooLarge => "The request is too large",
+        StatusCodes.Status422UnprocessableEntity => "The request cannot be accepted as asked",
+        StatusCodes.Status503ServiceUnavailable => "Not ready",
+        _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
     };
 
     /// <summary>
-    /// Turns the refusals that surface as exceptions into problems naming the cause: a request
-    /// the framework could not bind (its messages are written for clients: "Failed to read
-    /// parameter … as JSON", and System.Text.Json's, with the path and position of the fault), and
-    /// input the domain's rules refused (<see cref="InputRules"/>), wherever it was checked.
+    /// A problem with its status and detail; with a field, the refusal names it under
+    /// <c>errors</c> (with <paramref name="messages"/>, or the detail) as every endpoint names it.
     /// </summary>
-    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    public static ProblemDetails Details(int status, string detail, string? field = null, IReadOnlyList<string>? messages = null)
     {
-        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        var problem = new ProblemDetails { Status = status, Title = Title(status), Detail = detail };
+        if (field is not null)
         {
-            var problem = exception switch
-            {
-                InputException input => Refusal(input.IsTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity, input.Field, input.Message),
-                // A value of the wrong type (a number for a string, an object for a list): the JSON
-                // is well formed, its content is not, so 422 naming the field. Malformed JSON, whose
-                // reader error is the inner exception, stays a 400.
-                BadHttpRequestException { InnerException: JsonException { InnerException: not JsonException } json } =>
-                    Refusal(StatusCodes.Status422UnprocessableEntity, Field(json.Path), $"{FieldName(json.Path)} is not of the expected type: {json.Message}"),
-                BadHttpRequestException bad => new ProblemDetails
-                {
-                    Status = bad.StatusCode,
-                    Detail = bad.InnerException is JsonException json ? $"{bad.Message} {json.Message}" : bad.Message,
-                },
-                _ => null,
-            };
-            if (problem is null)
-            {
-                return false;
-            }
-            httpContext.Response.StatusCode = problem.Status!.Value;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                Exception = exception,
-                ProblemDetails = problem,
-            });
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = messages is { Count: > 0 } ? [.. messages] : [detail] };
         }
-
-        /// <summary>The field as the API names it: <c>$.categories[0]</c> is <c>categories[0]</c>, <c>$</c> the body.</summary>
-        private static string Field(string? path) => path is null or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
-
-        private static string FieldName(string? path) => Field(path) == "body" ? "the body" : Field(path);
+        return problem;
     }
+
+    /// <summary><see cref="Details"/> as an endpoint's result.</summary>
+    public static ProblemHttpResult Result(int status, string detail, string? field = null) =>
+        TypedResults.Problem(Details(status, detail, field));
+
+    /// <summary>A refusal of a request's content (422) that names the field.</summary>
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        Result(StatusCodes.Status422UnprocessableEntity, message, field);
+
+    public static ProblemHttpResult NotReady(string detail) => Result(StatusCodes.Status503ServiceUnavailable, detail);
 }

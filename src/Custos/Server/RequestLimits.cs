@@ -83,7 +83,7 @@ internal static class RequestLimits
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = Problems.Refusal(StatusCodes.Status413PayloadTooLarge, "body", $"the body is over {limit} bytes (Limits:MaxJsonBodyBytes)"),
+            ProblemDetails = Problems.Details(StatusCodes.Status413PayloadTooLarge, $"the body is over {limit} bytes (Limits:MaxJsonBodyBytes)", "body"),
         });
     }
 }

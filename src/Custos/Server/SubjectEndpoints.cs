@@ -40,28 +40,21 @@ internal static class SubjectEndpoints
     {
         if (!state.IsLoaded)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no world is loaded yet");
+            return Problems.NotReady("no world is loaded yet");
         }
         var directory = state.Current.Directory;
-        try
-        {
-            var report = await AccessReport.BuildAsync(id, directory, store, projector, time.GetUtcNow(), cancellation);
-            return TypedResults.Ok(new ReportBody(
-                report.Subject,
-                report.GeneratedAt,
-                [.. report.Reads.Select(line => new LineBody(
-                    line.LedgerIndex,
-                    line.Time,
-                    new ReaderBody(line.ReaderDepartment, line.ReaderDepartmentName, line.ReaderRoles),
-                    line.Categories,
-                    line.Purpose,
-                    line.Case,
-                    line.Decision))],
-                report.Withheld));
-        }
-        catch (StoreUnavailableException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: e.Message);
-        }
+        var report = await AccessReport.BuildAsync(id, directory, store, projector, time.GetUtcNow(), cancellation);
+        return TypedResults.Ok(new ReportBody(
+            report.Subject,
+            report.GeneratedAt,
+            [.. report.Reads.Select(line => new LineBody(
+                line.LedgerIndex,
+                line.Time,
+                new ReaderBody(line.ReaderDepartment, line.ReaderDepartmentName, line.ReaderRoles),
+                line.Categories,
+                line.Purpose,
+                line.Case,
+                line.Decision))],
+            report.Withheld));
     }
 }

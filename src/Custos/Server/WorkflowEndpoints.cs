@@ -82,19 +82,18 @@ internal static class WorkflowEndpoints
         string Id, string Scope, string Value, string Reason, string By, DateTimeOffset At, bool Deactivation,
         IReadOnlyList<string> People, IReadOnlyList<string> GrantsCut, IReadOnlyList<string> RequestsCancelled, bool Lifted, long LedgerIndex);
 
-    private static async Task<IResult> RequestAsync(AskBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
-        await Guarded(async () =>
-        {
-            var request = await workflow.RequestAsync(caller.AsReader(), Ask(body), cancellation);
-            return TypedResults.Created($"/v1/access-requests/{request.Id}", ToBody(request));
-        });
+    private static async Task<IResult> RequestAsync(AskBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation)
+    {
+        var request = await workflow.RequestAsync(caller.AsReader(), Ask(body), cancellation);
+        return TypedResults.Created($"/v1/access-requests/{request.Id}", ToBody(request));
+    }
 
-    private static IResult ListRequests(HttpContext http, Caller caller, WorkflowService service, AccessWorkflow workflow)
+    private static Ok<List<RequestBody>> ListRequests(HttpContext http, Caller caller, WorkflowService service, AccessWorkflow workflow)
     {
         var pendingFor = http.Request.Query["pending-for"].ToString();
         if (pendingFor.Length > 0 && pendingFor != "me" && pendingFor != caller.Id)
         {
-            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "pending-for names the caller (\"me\")"));
+            throw new WorkflowException(WorkflowErrorKind.Forbidden, "pending-for names the caller (\"me\")");
         }
         var requests = pendingFor.Length > 0
             ? service.PendingFor(caller.Id!)
@@ -102,26 +101,25 @@ internal static class WorkflowEndpoints
         return TypedResults.Ok(requests.Select(ToBody).ToList());
     }
 
-    private static async Task<IResult> GetRequest(string id, Caller caller, WorkflowService workflow) =>
-        await Guarded(() => Task.FromResult<IResult>(TypedResults.Ok(ToBody(workflow.VisibleRequest(caller.Id!, id)))));
+    private static Ok<RequestBody> GetRequest(string id, Caller caller, WorkflowService workflow) =>
+        TypedResults.Ok(ToBody(workflow.VisibleRequest(caller.Id!, id)));
 
-    private static async Task<IResult> ApproveAsync(string id, CommentBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
-        await Guarded(async () =>
-        {
-            var (request, grant) = await workflow.ApproveAsync(caller.Id!, id, body?.Comment, cancellation);
-            return TypedResults.Ok(new ApproveResult(ToBody(request), grant is null ? null : ToBody(grant)));
-        });
+    private static async Task<IResult> ApproveAsync(string id, CommentBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation)
+    {
+        var (request, grant) = await workflow.ApproveAsync(caller.Id!, id, body?.Comment, cancellation);
+        return TypedResults.Ok(new ApproveResult(ToBody(request), grant is null ? null : ToBody(grant)));
+    }
 
     private static async Task<IResult> DenyAsync(string id, CommentBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
-        await Guarded(async () => TypedResults.Ok(ToBody(await workflow.DenyAsync(caller.Id!, id, body?.Comment, cancellation))));
+        TypedResults.Ok(ToBody(await workflow.DenyAsync(caller.Id!, id, body?.Comment, cancellation)));
 
-    private static IResult ListGrants(HttpContext http, Caller caller, AccessWorkflow workflow, TimeProvider time)
+    private static Ok<List<GrantBody>> ListGrants(HttpContext http, Caller caller, AccessWorkflow workflow, TimeProvider time)
     {
         var reader = http.Request.Query["reader"].ToString();
         var seesAll = caller.Holds(Roles.Admin, Roles.Oversight);
         if (!seesAll && reader.Length > 0 && reader != caller.Id)
         {
-            return Problem(new WorkflowException(WorkflowErrorKind.Forbidden, "only admin and oversight see other people's grants"));
+            throw new WorkflowException(WorkflowErrorKind.Forbidden, "only admin and oversight see other people's grants");
         }
         var grants = workflow.Current.Grants.Values
             .Where(g => reader.Length > 0 ? g.Reader == reader : seesAll || g.Reader == caller.Id)
@@ -131,14 +129,13 @@ internal static class WorkflowEndpoints
     }
 
     private static async Task<IResult> RevokeGrantAsync(string id, string? reason, Caller caller, WorkflowService workflow, TimeProvider time, CancellationToken cancellation) =>
-        await Guarded(async () => TypedResults.Ok(ToBody(await workflow.RevokeGrantAsync(caller.Id!, id, reason, cancellation), time.GetUtcNow())));
+        TypedResults.Ok(ToBody(await workflow.RevokeGrantAsync(caller.Id!, id, reason, cancellation), time.GetUtcNow()));
 
-    private static async Task<IResult> BreakGlassAsync(AskBody? body, Caller caller, WorkflowService service, AccessWorkflow workflow, TimeProvider time, CancellationToken cancellation) =>
-        await Guarded(async () =>
-        {
-            var grant = await service.BreakGlassAsync(caller.AsReader(), Ask(body), cancellation);
-            return TypedResults.Created($"/v1/break-glass/{grant.Id}", ToBody(workflow.Current.BreakGlass[grant.Id], grant, time.GetUtcNow()));
-        });
+    private static async Task<IResult> BreakGlassAsync(AskBody? body, Caller caller, WorkflowService service, AccessWorkflow workflow, TimeProvider time, CancellationToken cancellation)
+    {
+        var grant = await service.BreakGlassAsync(caller.AsReader(), Ask(body), cancellation);
+        return TypedResults.Created($"/v1/break-glass/{grant.Id}", ToBody(workflow.Current.BreakGlass[grant.Id], grant, time.GetUtcNow()));
+    }
 
     private static Ok<List<BreakGlassBody>> ListBreakGlass(HttpContext http, AccessWorkflow workflow, TimeProvider time)
     {
@@ -152,54 +149,34 @@ internal static class WorkflowEndpoints
             .ToList());
     }
 
-    private static async Task<IResult> ReviewAsync(string id, ReviewBody? body, Caller caller, WorkflowService service, AccessWorkflow workflow, TimeProvider time, CancellationToken cancellation) =>
-        await Guarded(async () =>
-        {
-            var record = await service.ReviewBreakGlassAsync(caller.Id!, id, body?.Outcome, body?.Note, cancellation);
-            return TypedResults.Ok(ToBody(record, workflow.Current.Grants[id], time.GetUtcNow()));
-        });
+    private static async Task<IResult> ReviewAsync(string id, ReviewBody? body, Caller caller, WorkflowService service, AccessWorkflow workflow, TimeProvider time, CancellationToken cancellation)
+    {
+        var record = await service.ReviewBreakGlassAsync(caller.Id!, id, body?.Outcome, body?.Note, cancellation);
+        return TypedResults.Ok(ToBody(record, workflow.Current.Grants[id], time.GetUtcNow()));
+    }
 
-    private static async Task<IResult> RevokeAsync(RevokeBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
-        await Guarded(async () =>
+    private static async Task<IResult> RevokeAsync(RevokeBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation)
+    {
+        var named = new[] { (RevocationScope.DepartmentKind, body?.Department), (RevocationScope.RoleKind, body?.Role), (RevocationScope.StaffKind, body?.Staff) }
+            .Where(s => !string.IsNullOrWhiteSpace(s.Item2)).ToList();
+        if (named.Count != 1)
         {
-            var named = new[] { (RevocationScope.DepartmentKind, body?.Department), (RevocationScope.RoleKind, body?.Role), (RevocationScope.StaffKind, body?.Staff) }
-                .Where(s => !string.IsNullOrWhiteSpace(s.Item2)).ToList();
-            if (named.Count != 1)
-            {
-                throw WorkflowException.Invalid("department", "name exactly one of department, role or staff");
-            }
-            var revocation = await workflow.RevokeAsync(caller.Id!, new RevocationScope(named[0].Item1, named[0].Item2!), body?.Reason, cancellation: cancellation);
-            return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
-        });
+            throw WorkflowException.Invalid("department", "name exactly one of department, role or staff");
+        }
+        var revocation = await workflow.RevokeAsync(caller.Id!, new RevocationScope(named[0].Item1, named[0].Item2!), body?.Reason, cancellation: cancellation);
+        return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
+    }
 
     private static Ok<List<RevocationBody>> ListRevocations(AccessWorkflow workflow) =>
         TypedResults.Ok(workflow.Current.Revocations.Values.OrderBy(r => r.At).Select(ToBody).ToList());
 
     private static async Task<IResult> LiftAsync(string id, ReasonBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
-        await Guarded(async () => TypedResults.Ok(ToBody(await workflow.LiftAsync(caller.Id!, id, body?.Reason, cancellation))));
+        TypedResults.Ok(ToBody(await workflow.LiftAsync(caller.Id!, id, body?.Reason, cancellation)));
 
-    private static async Task<IResult> DeactivateAsync(string id, ReasonBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation) =>
-        await Guarded(async () =>
-        {
-            var revocation = await workflow.RevokeAsync(caller.Id!, new RevocationScope(RevocationScope.StaffKind, id), body?.Reason, deactivation: true, cancellation);
-            return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
-        });
-
-    /// <summary>Runs an action, turning the workflow's refusals into problems.</summary>
-    private static async Task<IResult> Guarded(Func<Task<IResult>> action)
+    private static async Task<IResult> DeactivateAsync(string id, ReasonBody? body, Caller caller, WorkflowService workflow, CancellationToken cancellation)
     {
-        try
-        {
-            return await action();
-        }
-        catch (WorkflowException e)
-        {
-            return Problem(e);
-        }
-        catch (AccessNotReadyException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Custos cannot act right now", detail: e.Message + "; nothing was changed");
-        }
+        var revocation = await workflow.RevokeAsync(caller.Id!, new RevocationScope(RevocationScope.StaffKind, id), body?.Reason, deactivation: true, cancellation);
+        return TypedResults.Created($"/v1/revocations/{revocation.Id}", ToBody(revocation));
     }
 
     private static WorkflowService.Ask Ask(AskBody? body)
@@ -211,25 +188,6 @@ internal static class WorkflowEndpoints
         }
         return new WorkflowService.Ask(body?.Subjects, body?.Categories, body?.Purpose, body?.Case, body?.Justification, duration);
     }
-
-    internal static ProblemHttpResult Problem(WorkflowException e) => e.Kind switch
-    {
-        WorkflowErrorKind.Invalid => TypedResults.Problem(
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "The request cannot be accepted as asked",
-            detail: e.Reasons.Count > 0 ? $"{e.Message}: {string.Join("; ", e.Reasons)}" : e.Message,
-            extensions: new Dictionary<string, object?>
-            {
-                ["errors"] = new Dictionary<string, string[]> { [e.Field ?? "request"] = e.Reasons.Count > 0 ? [.. e.Reasons] : [e.Message] },
-            }),
-        WorkflowErrorKind.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: e.Message),
-        WorkflowErrorKind.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message),
-        _ => TypedResults.Problem(
-            statusCode: StatusCodes.Status403Forbidden,
-            title: "Not allowed",
-            detail: e.Reasons.Count > 0 ? $"{e.Message}: {string.Join("; ", e.Reasons)}" : e.Message,
-            extensions: new Dictionary<string, object?> { ["reasons"] = e.Reasons }),
-    };
 
     private static RequestBody ToBody(AccessRequest r) => new(
         r.Id, r.Requester, r.Subjects, r.Categories, r.Purpose, r.Case, r.Justification, System.Xml.XmlConvert.ToString(r.Duration), r.CreatedAt,

@@ -54,6 +54,14 @@ public sealed class ScimTests
         using var bad = await forged.GetAsync(new Uri("/scim/v2/Users", UriKind.Relative), Cancel);
         await ShouldBeScimErrorAsync(bad, 401);
 
+        // As the API's 401 does, SCIM's says why the token is refused.
+        using var late = incident.App.CreateClient();
+        var hourAgo = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
+        late.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            Custos.Server.Authentication.LocalTokens.Mint(Custos.Server.Authentication.LocalSigningKey.LoadOrCreate(incident.App.DataDirectory), Idp, null, TimeSpan.FromMinutes(10), hourAgo));
+        using var expired = await late.GetAsync(new Uri("/scim/v2/Users", UriKind.Relative), Cancel);
+        (await ShouldBeScimErrorAsync(expired, 401)).GetProperty("detail").GetString()!.ShouldContain("The token expired at");
+
         // Staff never provision, admins included: their changes to the world would skip the two-person rule.
         foreach (var caller in new[] { "staff:sam", "staff:olu", "user:10042", "service:other" })
         {

@@ -66,7 +66,8 @@ internal sealed class TokenChecks(IOptions<AuthOptions> options, LocalSigningKey
         });
     }
 
-    private string Reason(Exception? failure, bool sentAuthorization)
+    /// <summary>Why a request is not authenticated, in a sentence for the caller: the API's 401 and SCIM's say it alike.</summary>
+    public string Reason(Exception? failure, bool sentAuthorization)
     {
         var local = options.Value.Authority is null;
         return failure switch

@@ -2,11 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custos.Access.Decisions;
 using Custos.Access.Provisioning;
-using Custos.Access.Storage;
 using Custos.Access.Workflow;
 using Custos.Formats;
-using Custos.Ledger.Storage;
 using Custos.Server.Authentication;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -54,14 +53,17 @@ internal static class ScimEndpoints
 
     /// <summary>
     /// Every SCIM call: the caller must be a provisioner (401 without a valid token, 403 for
-    /// anyone else), and every failure is answered in SCIM's error schema.
+    /// anyone else).
     /// </summary>
     private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         if (http.User.Identity?.IsAuthenticated != true)
         {
-            return ScimResults.Error(StatusCodes.Status401Unauthorized, null, "SCIM needs a bearer token of a provisioner (Authorization: Bearer …)");
+            // The scheme keeps its result for the request, so this does not check the token again.
+            var failure = (await http.AuthenticateAsync()).Failure;
+            var reason = http.RequestServices.GetRequiredService<TokenChecks>().Reason(failure, http.Request.Headers.Authorization.Count > 0);
+            return ScimResults.Error(StatusCodes.Status401Unauthorized, null, $"SCIM needs a bearer token of a provisioner. {reason}");
         }
         var caller = Caller.Of(http).Id;
         var provisioners = http.RequestServices.GetRequiredService<IOptions<ScimOptions>>().Value.ProvisionerSet;
@@ -70,26 +72,8 @@ internal static class ScimEndpoints
             return ScimResults.Error(StatusCodes.Status403Forbidden, null,
                 $"{caller ?? "the caller"} may not provision staff: SCIM is for the identity provider ({(provisioners.Count > 0 ? string.Join(", ", provisioners) : "none is configured")}; Scim:Provisioners)");
         }
-        try
-        {
-            return await next(context);
-        }
-        catch (ScimException e)
-        {
-            return ScimResults.Error(e);
-        }
-        catch (WorldRejectedException e)
-        {
-            return ScimResults.Error(StatusCodes.Status400BadRequest, "invalidValue", $"the change would make a world that does not hold together: {e.Message}; nothing was changed");
-        }
-        catch (WorkflowException e)
-        {
-            return ScimResults.Error(e.Kind == WorkflowErrorKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, null, e.Message);
-        }
-        catch (Exception e) when (e is AccessNotReadyException or StoreUnavailableException or LedgerStoreException)
-        {
-            return ScimResults.Error(StatusCodes.Status503ServiceUnavailable, null, $"Custos cannot change its staff right now: {e.Message}");
-        }
+        // Refusals raised by the handlers are answered in SCIM's error schema by ExceptionProblems.
+        return await next(context);
     }
 
     private static IResult ListUsers(HttpContext http, AccessStateHolder state)
