@@ -109,7 +109,8 @@ public static class FormatJson
     }
 
     /// <summary>Enumerations as their kebab-case names ("ip-prefix"); anything else names the choices.</summary>
-    private sealed class KebabCaseEnumConverterFactory : JsonConverterFactory
+    /// <remarks>Public so that source-generated contexts of the same formats can name it.</remarks>
+    public sealed class KebabCaseEnumConverterFactory : JsonConverterFactory
     {
         public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Custos.Access;
 using Custos.Access.Alerts;
 using Custos.Access.Storage;
 using Custos.Formats;
@@ -71,16 +72,12 @@ public static class AlertJson
     }
 
     /// <summary>Reads a stored alert entry back; null for an entry of neither alert kind.</summary>
-    public static (AlertEntry? Change, TriageEntry? Triage) ReadEntry(string json)
+    public static LedgerEntry? ReadEntry(string json) => LedgerEntry.ParseKnown(Encoding.UTF8.GetBytes(json)) switch
     {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty("type", out var type) ? type.GetString() switch
-        {
-            AlertEntry.Type => (document.RootElement.Deserialize<AlertEntry>(FormatJson.Options), null),
-            TriageEntry.Type => (null, document.RootElement.Deserialize<TriageEntry>(FormatJson.Options)),
-            _ => (null, null),
-        } : (null, null);
-    }
+        AlertEntry change => change,
+        TriageEntry triage => triage,
+        _ => null,
+    };
 
     /// <summary>The alert as its entries up to one made it.</summary>
     public static AlertRecord Fold(string alertId, IEnumerable<StoredAlertEntry> history)
@@ -88,14 +85,14 @@ public static class AlertJson
         var alert = new AlertRecord { Id = alertId };
         foreach (var stored in history)
         {
-            var (change, triage) = ReadEntry(stored.Entry);
-            if (change is not null)
+            switch (ReadEntry(stored.Entry))
             {
-                alert.Apply(stored.LedgerIndex, change);
-            }
-            else if (triage is not null)
-            {
-                alert.Apply(stored.LedgerIndex, triage);
+                case AlertEntry change:
+                    alert.Apply(stored.LedgerIndex, change);
+                    break;
+                case TriageEntry triage:
+                    alert.Apply(stored.LedgerIndex, triage);
+                    break;
             }
         }
         return alert;

@@ -71,17 +71,7 @@ public sealed class DetectionFeed : IDecisionListener, ILedgerAppendListener
     internal void NudgeTaken() => Volatile.Write(ref _wakePending, 0);
 
     /// <summary>Whether an entry is a decision: its <c>type</c>, which the pipeline writes first, is looked at alone.</summary>
-    private static bool IsDecision(ReadOnlySpan<byte> entry)
-    {
-        try
-        {
-            return LedgerItem.TypeOf(entry) == "decision";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
-    }
+    private static bool IsDecision(ReadOnlySpan<byte> entry) => Access.LedgerEntry.TypeOf(entry) == Access.LedgerEntryTypes.Decision;
 }
 
 /// <summary>A decision with its ledger index, or (<see cref="Wake"/>) just a nudge.</summary>

@@ -178,7 +178,7 @@ internal sealed class DetectionSession
         _reconciler.KeepEnded();
         await foreach (var leaf in Log.Store.ReadLeavesAsync(_projectFrom, end, cancellation))
         {
-            if (LedgerItem.TypeOf(leaf.Entry) == AlertEntry.Type && Parse(leaf.Index, leaf.Entry) is LedgerItem.AlertItem alert)
+            if (LedgerEntry.TypeOf(leaf.Entry) == LedgerEntryTypes.Alert && Parse(leaf.Index, leaf.Entry) is LedgerItem.AlertItem alert)
             {
                 _reconciler.Observe(leaf.Index, alert.Entry);
             }

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Custos.Access;
 using Custos.Access.Alerts;
 using Custos.Access.Decisions;
 using Custos.Access.Workflow;
-using Custos.Formats;
 using Custos.Ledger.Storage;
 
 namespace Custos.Oversight;
@@ -39,63 +39,26 @@ internal abstract record LedgerItem
     /// </summary>
     public static LedgerItem Parse(long index, byte[] entry, Action<long, string, string> malformed)
     {
-        string? type;
+        LedgerEntry? parsed;
         try
         {
-            type = TypeOf(entry);
-        }
-        catch (JsonException)
-        {
-            return OtherItem.Instance;
-        }
-        try
-        {
-            return type switch
-            {
-                "decision" => new DecisionItem(Deserialize<DecisionEntry>(entry)),
-                WorkflowEntries.Approval => Approval(Deserialize<WorkflowEntries.ApprovalEntry>(entry)),
-                WorkflowEntries.ApprovalRefused => Refusal(Deserialize<WorkflowEntries.ApprovalRefusedEntry>(entry)),
-                WorkflowEntries.Request => AccessRequest(Deserialize<WorkflowEntries.RequestEntry>(entry)),
-                AlertEntry.Type => new AlertItem(Deserialize<AlertEntry>(entry), Encoding.UTF8.GetString(entry)),
-                TriageEntry.Type => new TriageItem(Deserialize<TriageEntry>(entry), Encoding.UTF8.GetString(entry)),
-                _ => OtherItem.Instance,
-            };
+            parsed = LedgerEntry.ParseKnown(entry);
         }
         catch (JsonException e)
         {
-            malformed(index, type!, e.Message);
+            malformed(index, LedgerEntry.TypeOf(entry)!, e.Message);
             return OtherItem.Instance;
         }
-    }
-
-    private static ApprovalItem Approval(WorkflowEntries.ApprovalEntry a) => new(a.Time, a.Request, a.Requester, a.Approver, Refused: false);
-
-    private static ApprovalItem Refusal(WorkflowEntries.ApprovalRefusedEntry r) => new(r.Time, r.Request, r.Requester, r.Approver, Refused: true);
-
-    private static RequestItem AccessRequest(WorkflowEntries.RequestEntry q) => new(q.Id, q.Subjects);
-
-    private static T Deserialize<T>(byte[] entry) =>
-        JsonSerializer.Deserialize<T>(entry, FormatJson.Options) ?? throw new JsonException("the entry is null");
-
-    /// <summary>The top-level <c>type</c> of an entry, read without building it.</summary>
-    internal static string? TypeOf(ReadOnlySpan<byte> entry)
-    {
-        var reader = new Utf8JsonReader(entry);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        return parsed switch
         {
-            return null;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            reader.Read();
-            if (isType)
-            {
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-            reader.Skip();
-        }
-        return null;
+            DecisionEntry decision => new DecisionItem(decision),
+            WorkflowEntries.ApprovalEntry a => new ApprovalItem(a.Time, a.Request, a.Requester, a.Approver, Refused: false),
+            WorkflowEntries.ApprovalRefusedEntry r => new ApprovalItem(r.Time, r.Request, r.Requester, r.Approver, Refused: true),
+            WorkflowEntries.RequestEntry q => new RequestItem(q.Id, q.Subjects),
+            AlertEntry alert => new AlertItem(alert, Encoding.UTF8.GetString(entry)),
+            TriageEntry triage => new TriageItem(triage, Encoding.UTF8.GetString(entry)),
+            _ => OtherItem.Instance,
+        };
     }
 
     /// <summary>
@@ -107,37 +70,10 @@ internal abstract record LedgerItem
     {
         await foreach (var leaf in store.ReadLeavesAsync(index, Math.Min(end, index + 16), cancellation))
         {
-            if (TimeOf(leaf.Entry) is { } time)
+            if (LedgerEntry.TimeOf(leaf.Entry) is { } time)
             {
                 return time;
             }
-        }
-        return null;
-    }
-
-    private static DateTimeOffset? TimeOf(byte[] entry)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(entry);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isTime = reader.ValueTextEquals("time"u8);
-                reader.Read();
-                if (isTime)
-                {
-                    return reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var time) ? time : null;
-                }
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            // Not an object Custos wrote: no time.
         }
         return null;
     }

@@ -123,11 +123,11 @@ public sealed class WebhookSink(
     {
         var history = await store.AlertHistoryAsync(entry.AlertId, entry.LedgerIndex, cancellation);
         var alert = AlertJson.Fold(entry.AlertId, history);
-        var (change, triage) = AlertJson.ReadEntry(entry.Entry);
+        var stored = AlertJson.ReadEntry(entry.Entry);
         return new AlertDelivery(
             entry.LedgerIndex,
-            change?.Change ?? "triaged",
-            change?.Time ?? triage?.Time ?? alert.UpdatedAt,
+            (stored as AlertEntry)?.Change ?? "triaged",
+            stored?.Time ?? alert.UpdatedAt,
             await AlertBody.FromAsync(alert, store, cancellation));
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Custos.Formats;
 
 namespace Custos.Access.Alerts;
@@ -11,26 +9,18 @@ namespace Custos.Access.Alerts;
 /// <see cref="Evidence"/> list what this change adds (for <c>raised</c>, everything); an alert
 /// is the union of its entries, so an update stays small however large the alert grows.
 /// </summary>
-public sealed record AlertEntry
+public sealed record AlertEntry : LedgerEntry
 {
-    public const string Type = "alert";
-
     public const string Raised = "raised";
     public const string Updated = "updated";
     public const string Closed = "closed";
     public const string Merged = "merged";
-
-    [JsonPropertyName("type")]
-    public string EntryType { get; init; } = Type;
 
     /// <summary>The server's id of the alert, <c>alr-N</c>.</summary>
     public required string Alert { get; init; }
 
     /// <summary><see cref="Raised"/>, <see cref="Updated"/>, <see cref="Closed"/> or <see cref="Merged"/>.</summary>
     public required string Change { get; init; }
-
-    /// <summary>When the change was ledgered (the server's clock).</summary>
-    public required DateTimeOffset Time { get; init; }
 
     /// <summary>The detector behind the alert, or <c>correlated</c>; set on raised and updated.</summary>
     public string? Detector { get; init; }
@@ -58,8 +48,6 @@ public sealed record AlertEntry
 
     /// <inheritdoc cref="EntrySalt"/>
     public string? Nonce { get; init; } = EntrySalt.New();
-
-    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, FormatJson.Options);
 }
 
 /// <summary>
@@ -68,10 +56,8 @@ public sealed record AlertEntry
 /// is kept in the store beside the worlds and policies, provable against the ledger and
 /// erasable without breaking it.
 /// </summary>
-public sealed record TriageEntry
+public sealed record TriageEntry : LedgerEntry
 {
-    public const string Type = "alert-triage";
-
     public const string Confirmed = "confirmed";
     public const string Benign = "benign";
     public const string NeedsInfo = "needs-info";
@@ -80,9 +66,6 @@ public sealed record TriageEntry
     public const string NoteKind = "triage-note";
 
     public static IReadOnlyList<string> Outcomes { get; } = [Confirmed, Benign, NeedsInfo];
-
-    [JsonPropertyName("type")]
-    public string EntryType { get; init; } = Type;
 
     public required string Alert { get; init; }
 
@@ -95,12 +78,8 @@ public sealed record TriageEntry
     /// <summary>Who triaged: the caller's identity.</summary>
     public required string By { get; init; }
 
-    public required DateTimeOffset Time { get; init; }
-
     /// <inheritdoc cref="EntrySalt"/>
     public string? Nonce { get; init; } = EntrySalt.New();
-
-    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(this, FormatJson.Options);
 }
 
 /// <summary>

@@ -54,13 +54,9 @@ public sealed class DecisionRequestException(string field, string message) : Exc
 /// The ledger entry of a decision: identifiers only, never personal data, so that erasing a
 /// user's data never breaks the log (design section 6).
 /// </summary>
-public sealed record DecisionEntry
+public sealed record DecisionEntry : LedgerEntry
 {
-    public string Type { get; init; } = "decision";
-
     public required string Id { get; init; }
-
-    public required DateTimeOffset Time { get; init; }
 
     public required string Mode { get; init; }
 

@@ -101,7 +101,7 @@ public sealed class DecisionPipeline(
         long index;
         try
         {
-            index = await ledger.AppendAsync(JsonSerializer.SerializeToUtf8Bytes(entry, FormatJson.Options), cancellation);
+            index = await ledger.AppendAsync(entry.Serialize(), cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

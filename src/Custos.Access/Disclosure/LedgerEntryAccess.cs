@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Custos.Access.Alerts;
+using Custos.Access.Decisions;
 using Custos.Access.Domain;
 
 namespace Custos.Access.Disclosure;
@@ -45,54 +46,28 @@ public static class LedgerEntryAccess
         ArgumentNullException.ThrowIfNull(viewer);
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(standsOutside);
-        var facts = EntryFacts.Read(entry);
-        if (facts.Type is AlertEntry.Type or TriageEntry.Type)
+        LedgerEntry? parsed;
+        try
         {
-            return (viewer.IsAuditor || viewer.IsOversight) && facts.Alert is { } alert && await standsOutside(alert);
+            parsed = LedgerEntry.ParseKnown(entry);
         }
-        if (viewer.IsAuditor)
+        catch (JsonException)
         {
-            return true;
+            // A damaged entry of an alert kind may still name the auditor it is about: it stays closed.
+            return viewer.IsAuditor && LedgerEntry.TypeOf(entry) is not (LedgerEntryTypes.Alert or LedgerEntryTypes.Triage);
         }
-        return facts.Type == "decision"
-            && facts.Subject == viewer.Id
-            && !CaseDisclosure.IsWithheld(directory, facts.Subject, facts.Case, now);
-    }
-
-    /// <summary>The few top-level fields the rule looks at; an entry that is not a JSON object has none (auditors only).</summary>
-    private readonly record struct EntryFacts(string? Type, string? Subject, string? Case, string? Alert)
-    {
-        public static EntryFacts Read(ReadOnlySpan<byte> entry)
+        switch (parsed)
         {
-            try
-            {
-                var reader = new Utf8JsonReader(entry);
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return default;
-                }
-                var facts = default(EntryFacts);
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var name = reader.GetString();
-                    reader.Read();
-                    var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    reader.Skip();
-                    facts = name switch
-                    {
-                        "type" => facts with { Type = value },
-                        "subject" => facts with { Subject = value },
-                        "case" => facts with { Case = value },
-                        "alert" => facts with { Alert = value },
-                        _ => facts,
-                    };
-                }
-                return facts;
-            }
-            catch (JsonException)
-            {
-                return default;
-            }
+            case AlertEntry alert:
+                return (viewer.IsAuditor || viewer.IsOversight) && await standsOutside(alert.Alert);
+            case TriageEntry triage:
+                return (viewer.IsAuditor || viewer.IsOversight) && await standsOutside(triage.Alert);
+            case var _ when viewer.IsAuditor:
+                return true;
+            case DecisionEntry decision:
+                return decision.Subject == viewer.Id && !CaseDisclosure.IsWithheld(directory, decision.Subject, decision.Case, now);
+            default:
+                return false;
         }
     }
 }

@@ -68,14 +68,15 @@ public sealed class AccessLoader(AccessStore store, IAccessLedger ledger, Ledger
             // Already active (perhaps only known from the ledger after the store was rebuilt): nothing to ledger.
             return;
         }
-        await ledger.AppendAsync(ActivationEntry.Serialize(new ActivationEntry
+        var activation = new ActivationEntry
         {
             Kind = kind,
             Sha256 = sha256,
             Time = time.GetUtcNow(),
             By = by,
             Source = source,
-        }), cancellation);
+        };
+        await ledger.AppendAsync(activation.Serialize(), cancellation);
     }
 }
 

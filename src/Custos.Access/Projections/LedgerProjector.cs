@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text;
+using Custos.Access.Decisions;
 using Custos.Access.Storage;
 
 namespace Custos.Access.Projections;
@@ -32,10 +31,13 @@ public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store, IEn
             {
                 var end = Math.Min(size, next + BatchSize);
                 var changes = new List<ProjectionChange>();
-                var entries = new List<(long, byte[])>();
+                var entries = new List<(long, LedgerEntry)>();
                 for (var index = next; index < end; index++)
                 {
-                    var entry = await ledger.ReadEntryAsync(index, cancellation);
+                    if (LedgerEntry.ParseKnown(await ledger.ReadEntryAsync(index, cancellation)) is not { } entry)
+                    {
+                        continue;
+                    }
                     entries.Add((index, entry));
                     if (Change(index, entry) is { } change)
                     {
@@ -60,70 +62,17 @@ public sealed class LedgerProjector(IAccessLedger ledger, AccessStore store, IEn
     public void Dispose() => _gate.Dispose();
 
     /// <summary>What one ledger entry changes in the projections, if anything.</summary>
-    internal static ProjectionChange? Change(long index, byte[] entry)
+    internal static ProjectionChange? Change(long index, LedgerEntry entry) => entry switch
     {
-        var json = JsonNode.Parse(entry)?.AsObject();
-        switch ((string?)json?["type"])
-        {
-            case ActivationEntry.Type:
-                return new ProjectionChange.Activation(
-                    (string)json!["kind"]!,
-                    (string)json["sha256"]!,
-                    index,
-                    DateTimeOffset.Parse((string)json["time"]!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal),
-                    (string)json["by"]!);
-            case { } type when Workflow.WorkflowEntries.Types.Contains(type):
-                return new ProjectionChange.WorkflowEntry(index, json!.ToJsonString());
-            case "decision":
-                // What the subject's access report may show: never the reader's identity.
-                var report = new JsonObject
-                {
-                    ["time"] = json!["time"]?.DeepClone(),
-                    ["reader_department"] = json["reader_department"]?.DeepClone(),
-                    ["reader_roles"] = json["reader_roles"]?.DeepClone(),
-                    ["purpose"] = json["purpose"]?.DeepClone(),
-                    ["case"] = json["case"]?.DeepClone(),
-                    ["decision"] = json["decision"]?.DeepClone(),
-                    ["categories"] = json["categories"] is JsonObject categories
-                        ? new JsonObject(categories.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonObject
-                        {
-                            ["effect"] = c.Value?["effect"]?.DeepClone(),
-                            ["mask"] = c.Value?["mask"]?.DeepClone(),
-                        })))
-                        : null,
-                };
-                return new ProjectionChange.SubjectDecision(index, (string)json["subject"]!, report.ToJsonString());
-            default:
-                return null;
-        }
-    }
+        ActivationEntry a => new ProjectionChange.Activation(a.Kind, a.Sha256, index, a.Time, a.By),
+        Workflow.WorkflowEntries.Entry w => new ProjectionChange.WorkflowEntry(index, Encoding.UTF8.GetString(w.Serialize())),
+        DecisionEntry d => new ProjectionChange.SubjectDecision(index, d.Subject, DisclosedDecision.Of(d).ToJson()),
+        _ => null,
+    };
 }
 
-/// <summary>Hears of every ledger entry as the projector reads it, in order, in batches (each entry may come again after a restart).</summary>
+/// <summary>Hears of every ledger entry of Custos's kinds as the projector reads it, in order, in batches (each entry may come again after a restart).</summary>
 public interface ILedgerObserver
 {
-    Task ObserveAsync(IReadOnlyList<(long Index, byte[] Entry)> entries, CancellationToken cancellation);
-}
-
-/// <summary>The ledger entry that makes a world or a policy set the active one (invariant 7).</summary>
-public sealed record ActivationEntry
-{
-    public const string Type = "activation";
-
-    [System.Text.Json.Serialization.JsonPropertyName("type")]
-    public string EntryType { get; init; } = Type;
-
-    public required string Kind { get; init; }
-
-    public required string Sha256 { get; init; }
-
-    public required DateTimeOffset Time { get; init; }
-
-    /// <summary>Who made the change: a staff id, or "system" for a load at start-up.</summary>
-    public required string By { get; init; }
-
-    /// <summary>Where the document came from (a file name), for the auditor.</summary>
-    public string? Source { get; init; }
-
-    public static byte[] Serialize(ActivationEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, Formats.FormatJson.Options);
+    Task ObserveAsync(IReadOnlyList<(long Index, LedgerEntry Entry)> entries, CancellationToken cancellation);
 }

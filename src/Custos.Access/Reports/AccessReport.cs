@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Custos.Access.Disclosure;
 using Custos.Access.Domain;
 using Custos.Access.Projections;
@@ -27,26 +26,22 @@ public sealed record AccessReport(string Subject, IReadOnlyList<AccessReportLine
         var withheld = 0;
         foreach (var (index, text) in await store.DecisionsAboutAsync(subject, cancellation))
         {
-            var entry = JsonNode.Parse(text)!.AsObject();
-            var caseId = (string?)entry["case"];
-            if (CaseDisclosure.IsWithheld(directory, subject, caseId, now))
+            var read = DisclosedDecision.FromJson(text);
+            if (CaseDisclosure.IsWithheld(directory, subject, read.Case, now))
             {
                 withheld++;
                 continue;
             }
-            var department = (string?)entry["reader_department"];
             lines.Add(new AccessReportLine(
                 index,
-                DateTimeOffset.Parse((string)entry["time"]!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal),
-                department,
-                department is null ? null : directory.Department(department)?.Name,
-                entry["reader_roles"] is JsonArray roles ? [.. roles.Select(r => (string)r!)] : [],
-                (string)entry["purpose"]!,
-                caseId,
-                (string)entry["decision"]!,
-                entry["categories"] is JsonObject categories
-                    ? categories.ToDictionary(c => c.Key, c => new AccessReportCategory((string)c.Value!["effect"]!, (string?)c.Value["mask"]))
-                    : []));
+                read.Time,
+                read.ReaderDepartment,
+                read.ReaderDepartment is { } department ? directory.Department(department)?.Name : null,
+                read.ReaderRoles,
+                read.Purpose,
+                read.Case,
+                read.Decision,
+                read.Categories.ToDictionary(c => c.Key, c => new AccessReportCategory(c.Value.Effect, c.Value.Mask), StringComparer.Ordinal)));
         }
         return new AccessReport(subject, lines, withheld, now);
     }

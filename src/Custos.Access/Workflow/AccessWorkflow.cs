@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Custos.Access.Decisions;
 using Custos.Formats;
 
@@ -19,20 +18,17 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
 
     public WorkflowSnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>Folds one ledger entry in; entries of other kinds are ignored.</summary>
+    /// <summary>Folds one workflow entry in.</summary>
     /// <param name="index">The entry's ledger index.</param>
     /// <param name="entry">The entry as ledgered.</param>
     /// <param name="text">Resolves a SHA-256 to the text it stands for (null once erased).</param>
-    public void Apply(long index, JsonElement entry, Func<string, string?> text)
+    public void Apply(long index, WorkflowEntries.Entry entry, Func<string, string?> text)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(text);
-        if (!entry.TryGetProperty("type", out var typeProperty) || typeProperty.GetString() is not { } type || !WorkflowEntries.Types.Contains(type))
-        {
-            return;
-        }
         lock (_writing)
         {
-            var next = Fold(_current, index, type, entry, text);
+            var next = Fold(_current, index, entry, text);
             Volatile.Write(ref _current, next);
         }
     }
@@ -108,14 +104,13 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
     public static string JustificationKey(string requester, string justification) =>
         requester + "|" + string.Join(' ', justification.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
 
-    private static WorkflowSnapshot Fold(WorkflowSnapshot s, long index, string type, JsonElement entry, Func<string, string?> text)
+    private static WorkflowSnapshot Fold(WorkflowSnapshot s, long index, WorkflowEntries.Entry entry, Func<string, string?> text)
     {
         string Text(string sha256) => text(sha256) ?? "[erased]";
-        switch (type)
+        switch (entry)
         {
-            case WorkflowEntries.Request:
+            case WorkflowEntries.RequestEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.RequestEntry>(entry);
                 if (s.Requests.ContainsKey(e.Id))
                 {
                     return s;
@@ -129,9 +124,8 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
                     Justifications = s.Justifications.Add(JustificationKey(e.Requester, justification)),
                 };
             }
-            case WorkflowEntries.Approval:
+            case WorkflowEntries.ApprovalEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.ApprovalEntry>(entry);
                 if (!s.Requests.TryGetValue(e.Request, out var request) || request.Approvals.Any(a => a.Approver == e.Approver))
                 {
                     return s;
@@ -142,16 +136,14 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
                     ApprovalsGiven = s.ApprovalsGiven.Add(new GivenApproval(e.Approver, e.Requester, e.Time)),
                 };
             }
-            case WorkflowEntries.RequestDenied:
+            case WorkflowEntries.RequestDeniedEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.RequestDeniedEntry>(entry);
                 return s.Requests.TryGetValue(e.Request, out var request) && request.Status == RequestStatus.Pending
                     ? s with { Requests = s.Requests.SetItem(e.Request, request with { Status = RequestStatus.Denied, Closed = new Closure(e.By, e.Time, Text(e.CommentSha256), index) }) }
                     : s;
             }
-            case WorkflowEntries.Grant:
+            case WorkflowEntries.GrantEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.GrantEntry>(entry);
                 if (s.Grants.ContainsKey(e.Id))
                 {
                     return s;
@@ -172,30 +164,26 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
                 }
                 return next;
             }
-            case WorkflowEntries.GrantRevoked:
+            case WorkflowEntries.GrantRevokedEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.GrantRevokedEntry>(entry);
                 return s.Grants.TryGetValue(e.Grant, out var grant) && grant.Revoked is null
                     ? s with { Grants = s.Grants.SetItem(e.Grant, grant with { Revoked = new Closure(e.By, e.Time, Text(e.ReasonSha256), index) }) }
                     : s;
             }
-            case WorkflowEntries.GrantExpired:
+            case WorkflowEntries.GrantExpiredEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.GrantExpiredEntry>(entry);
                 return s.Grants.TryGetValue(e.Grant, out var grant) && grant.ExpiryRecordedAt is null
                     ? s with { Grants = s.Grants.SetItem(e.Grant, grant with { ExpiryRecordedAt = e.Time }) }
                     : s;
             }
-            case WorkflowEntries.BreakGlassReview:
+            case WorkflowEntries.BreakGlassReviewEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.BreakGlassReviewEntry>(entry);
                 return s.BreakGlass.TryGetValue(e.Grant, out var record) && record.Review is null
                     ? s with { BreakGlass = s.BreakGlass.SetItem(e.Grant, record with { Review = new Review(e.By, e.Time, e.Outcome, Text(e.NoteSha256), index) }) }
                     : s;
             }
-            case WorkflowEntries.Revocation:
+            case WorkflowEntries.RevocationEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.RevocationEntry>(entry);
                 if (s.Revocations.ContainsKey(e.Id))
                 {
                     return s;
@@ -220,9 +208,8 @@ public sealed class AccessWorkflow(AccessStateHolder world) : IReaderStanding
                 }
                 return s with { Revocations = s.Revocations.SetItem(e.Id, revocation), Grants = grants, Requests = requests };
             }
-            case WorkflowEntries.RevocationLifted:
+            case WorkflowEntries.RevocationLiftedEntry e:
             {
-                var e = WorkflowEntries.Read<WorkflowEntries.RevocationLiftedEntry>(entry);
                 return s.Revocations.TryGetValue(e.Revocation, out var revocation) && revocation.Lifted is null
                     ? s with { Revocations = s.Revocations.SetItem(e.Revocation, revocation with { Lifted = new Closure(e.By, e.Time, Text(e.ReasonSha256), index) }) }
                     : s;

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Custos.Formats;
-
 namespace Custos.Access.Workflow;
 
 /// <summary>
@@ -12,33 +8,13 @@ namespace Custos.Access.Workflow;
 /// </summary>
 public static class WorkflowEntries
 {
-    public const string Request = "access-request";
-    public const string Approval = "approval";
-    public const string ApprovalRefused = "approval-refused";
-    public const string RequestDenied = "request-denied";
-    public const string Grant = "grant";
-    public const string GrantRevoked = "grant-revoked";
-    public const string GrantExpired = "grant-expired";
-    public const string BreakGlassReview = "break-glass-review";
-    public const string Revocation = "revocation";
-    public const string RevocationLifted = "revocation-lifted";
-
-    public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>An entry of the workflow; <see cref="Entry.TextHashes"/> names the texts (kept in the store) it stands for.</summary>
+    public abstract record Entry : LedgerEntry
     {
-        Request, Approval, ApprovalRefused, RequestDenied, Grant, GrantRevoked, GrantExpired, BreakGlassReview, Revocation, RevocationLifted,
-    };
-
-    public static byte[] Serialize<T>(T entry) => JsonSerializer.SerializeToUtf8Bytes(entry, FormatJson.Options);
-
-    public static T Read<T>(JsonElement entry) => entry.Deserialize<T>(FormatJson.Options)
-        ?? throw new JsonException($"an empty {typeof(T).Name}");
-
-    public abstract record Entry(string Type)
-    {
-        public required DateTimeOffset Time { get; init; }
+        public virtual IEnumerable<string> TextHashes() => [];
     }
 
-    public sealed record RequestEntry() : Entry(Request)
+    public sealed record RequestEntry : Entry
     {
         public required string Id { get; init; }
         public required string Requester { get; init; }
@@ -48,19 +24,23 @@ public static class WorkflowEntries
         public required string Case { get; init; }
         public required long DurationSeconds { get; init; }
         public required string JustificationSha256 { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [JustificationSha256];
     }
 
     /// <summary>An approval that counts toward the request's rule.</summary>
-    public sealed record ApprovalEntry() : Entry(Approval)
+    public sealed record ApprovalEntry : Entry
     {
         public required string Request { get; init; }
         public required string Requester { get; init; }
         public required string Approver { get; init; }
         public required string CommentSha256 { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [CommentSha256];
     }
 
     /// <summary>An approval the rules refused: ledgered, never counted.</summary>
-    public sealed record ApprovalRefusedEntry() : Entry(ApprovalRefused)
+    public sealed record ApprovalRefusedEntry : Entry
     {
         public required string Request { get; init; }
         public required string Requester { get; init; }
@@ -68,14 +48,16 @@ public static class WorkflowEntries
         public required IReadOnlyList<string> Policies { get; init; }
     }
 
-    public sealed record RequestDeniedEntry() : Entry(RequestDenied)
+    public sealed record RequestDeniedEntry : Entry
     {
         public required string Request { get; init; }
         public required string By { get; init; }
         public required string CommentSha256 { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [CommentSha256];
     }
 
-    public sealed record GrantEntry() : Entry(Grant)
+    public sealed record GrantEntry : Entry
     {
         public required string Id { get; init; }
         public string? Request { get; init; }
@@ -92,30 +74,36 @@ public static class WorkflowEntries
 
         /// <summary>The approvers whose approvals met the rule.</summary>
         public IReadOnlyList<string> ApprovedBy { get; init; } = [];
+
+        public override IEnumerable<string> TextHashes() => JustificationSha256 is { } sha256 ? [sha256] : [];
     }
 
-    public sealed record GrantRevokedEntry() : Entry(GrantRevoked)
+    public sealed record GrantRevokedEntry : Entry
     {
         public required string Grant { get; init; }
         public required string By { get; init; }
         public required string ReasonSha256 { get; init; }
         public string? Revocation { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [ReasonSha256];
     }
 
-    public sealed record GrantExpiredEntry() : Entry(GrantExpired)
+    public sealed record GrantExpiredEntry : Entry
     {
         public required string Grant { get; init; }
     }
 
-    public sealed record BreakGlassReviewEntry() : Entry(BreakGlassReview)
+    public sealed record BreakGlassReviewEntry : Entry
     {
         public required string Grant { get; init; }
         public required string By { get; init; }
         public required string Outcome { get; init; }
         public required string NoteSha256 { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [NoteSha256];
     }
 
-    public sealed record RevocationEntry() : Entry(Revocation)
+    public sealed record RevocationEntry : Entry
     {
         public required string Id { get; init; }
         public required string By { get; init; }
@@ -125,12 +113,16 @@ public static class WorkflowEntries
         public required IReadOnlyList<string> People { get; init; }
         public required IReadOnlyList<string> GrantsCut { get; init; }
         public required IReadOnlyList<string> RequestsCancelled { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [ReasonSha256];
     }
 
-    public sealed record RevocationLiftedEntry() : Entry(RevocationLifted)
+    public sealed record RevocationLiftedEntry : Entry
     {
         public required string Revocation { get; init; }
         public required string By { get; init; }
         public required string ReasonSha256 { get; init; }
+
+        public override IEnumerable<string> TextHashes() => [ReasonSha256];
     }
 }

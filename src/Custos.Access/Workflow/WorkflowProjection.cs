@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Custos.Access.Projections;
 using Custos.Access.Storage;
 
@@ -15,31 +14,26 @@ public sealed class WorkflowProjection(AccessWorkflow workflow, AccessStore stor
     public async Task LoadAsync(CancellationToken cancellation = default)
     {
         var entries = await store.WorkflowEntriesAsync(cancellation);
-        await ApplyAsync(entries.Select(e => (e.LedgerIndex, Encoding.UTF8.GetBytes(e.Entry))), cancellation);
+        await ApplyAsync(entries.Select(e => (e.LedgerIndex, LedgerEntry.Parse(Encoding.UTF8.GetBytes(e.Entry)))), cancellation);
     }
 
-    public Task ObserveAsync(IReadOnlyList<(long Index, byte[] Entry)> entries, CancellationToken cancellation) =>
+    public Task ObserveAsync(IReadOnlyList<(long Index, LedgerEntry Entry)> entries, CancellationToken cancellation) =>
         ApplyAsync(entries, cancellation);
 
-    private async Task ApplyAsync(IEnumerable<(long Index, byte[] Entry)> entries, CancellationToken cancellation)
+    private async Task ApplyAsync(IEnumerable<(long Index, LedgerEntry Entry)> entries, CancellationToken cancellation)
     {
-        foreach (var (index, bytes) in entries)
+        foreach (var (index, entry) in entries)
         {
-            using var document = JsonDocument.Parse(bytes);
-            var entry = document.RootElement;
-            if (!entry.TryGetProperty("type", out var type) || !WorkflowEntries.Types.Contains(type.GetString() ?? ""))
+            if (entry is not WorkflowEntries.Entry workflowEntry)
             {
                 continue;
             }
             var texts = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var property in entry.EnumerateObject())
+            foreach (var sha256 in workflowEntry.TextHashes())
             {
-                if (property.Name.EndsWith("_sha256", StringComparison.Ordinal) && property.Value.GetString() is { } sha256)
-                {
-                    texts[sha256] = await store.DocumentAsync(sha256, cancellation) is { } text ? Encoding.UTF8.GetString(text) : null;
-                }
+                texts[sha256] = await store.DocumentAsync(sha256, cancellation) is { } text ? Encoding.UTF8.GetString(text) : null;
             }
-            workflow.Apply(index, entry, sha256 => texts.GetValueOrDefault(sha256));
+            workflow.Apply(index, workflowEntry, sha256 => texts.GetValueOrDefault(sha256));
         }
     }
 }

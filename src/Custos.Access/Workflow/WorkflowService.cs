@@ -713,7 +713,7 @@ public sealed class WorkflowService(
     private async Task AppendAsync<T>(T entry, string? text, CancellationToken cancellation)
         where T : WorkflowEntries.Entry
     {
-        var bytes = WorkflowEntries.Serialize(entry);
+        var bytes = entry.Serialize();
         long index;
         try
         {
@@ -723,8 +723,7 @@ public sealed class WorkflowService(
         {
             throw new AccessNotReadyException($"the {entry.Type} could not be ledgered: {e.Message}", e);
         }
-        using var document = JsonDocument.Parse(bytes);
-        workflow.Apply(index, document.RootElement, _ => text);
+        workflow.Apply(index, entry, _ => text);
     }
 
     private static string NewId(string prefix, DateTimeOffset now) => $"{prefix}-{Guid.CreateVersion7(now):n}";

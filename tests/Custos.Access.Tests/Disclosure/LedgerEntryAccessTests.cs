@@ -28,10 +28,10 @@ public sealed class LedgerEntryAccessTests
         Readers = ["staff:mason"], Subjects = ["user:10042"], Evidence = [7], Reason = "staff:mason read the journalist user:10042", Queue = "dept:oversight",
     }.Serialize();
     private static readonly byte[] Triage = new TriageEntry { Alert = "alr-1", Outcome = TriageEntry.Confirmed, By = "staff:olu", Time = Now }.Serialize();
-    private static readonly byte[] Denial = WorkflowEntries.Serialize(new WorkflowEntries.RequestDeniedEntry
+    private static readonly byte[] Denial = new WorkflowEntries.RequestDeniedEntry
     {
         Time = Now, Request = "req-1", By = "staff:priya", CommentSha256 = new string('0', 64),
-    });
+    }.Serialize();
 
     [Fact]
     public async Task An_auditor_reads_every_entry_but_the_alerts_it_does_not_stand_outside_of()
@@ -121,10 +121,10 @@ public sealed class LedgerEntryAccessTests
     private static async Task<bool> MaySee(LedgerViewer viewer, byte[] entry, Func<string, bool>? standsOutside = null) =>
         await LedgerEntryAccess.MaySeeAsync(viewer, entry, Incident, Now, id => ValueTask.FromResult(standsOutside?.Invoke(id) ?? true));
 
-    private static byte[] Decision(string reader, string subject, string @case) => JsonSerializer.SerializeToUtf8Bytes(new DecisionEntry
+    private static byte[] Decision(string reader, string subject, string @case) => new DecisionEntry
     {
         Id = $"dec-{Guid.NewGuid():n}", Time = Now, Mode = "decision", Reader = reader, ReaderDepartment = null, ReaderRoles = [], ReaderLocation = "US",
         Subject = subject, Purpose = "customer-support", Case = @case, Decision = "allow", Categories = new Dictionary<string, DecisionEntry.EntryCategory>(),
         Determining = [], PolicySet = "", World = "",
-    }, FormatJson.Options);
+    }.Serialize();
 }
