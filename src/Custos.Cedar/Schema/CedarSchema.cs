@@ -61,8 +61,7 @@ public sealed class CedarSchema
 /// </summary>
 internal sealed class SchemaParser
 {
-    private readonly List<Token> _tokens;
-    private int _index;
+    private readonly TokenCursor _tokens;
 
     // Raw declarations, resolved after the whole text is read (a name may be used before it is declared).
     private readonly Dictionary<string, (string Namespace, RawType Type)> _commonTypes = new(StringComparer.Ordinal);
@@ -71,12 +70,12 @@ internal sealed class SchemaParser
 
     private SchemaParser(string text)
     {
-        _tokens = Lexer.Tokenize(text);
+        _tokens = new TokenCursor(Lexer.Tokenize(text));
     }
 
     private SchemaParser()
     {
-        _tokens = [];
+        _tokens = new TokenCursor([]);
     }
 
     public static CedarSchema ParseJson(string text)
@@ -189,10 +188,6 @@ internal sealed class SchemaParser
 
     private sealed record RawRecord(List<(string Name, RawType Type, bool Required)> Attributes) : RawType;
 
-    private Token Current => _tokens[_index];
-
-    private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
-
     public static CedarSchema Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -201,41 +196,17 @@ internal sealed class SchemaParser
         return parser.Resolve();
     }
 
-    private CedarParseException Error(string expected) =>
-        new($"expected {expected}, found {Current.Describe()}", Current.Position);
-
-    private Token Expect(TokenKind kind, string description)
-    {
-        if (Current.Kind != kind)
-        {
-            throw Error(description);
-        }
-        return _tokens[_index++];
-    }
-
-    private bool Accept(TokenKind kind)
-    {
-        if (Current.Kind == kind)
-        {
-            _index++;
-            return true;
-        }
-        return false;
-    }
-
-    private bool IsKeyword(string word) => Current.Kind == TokenKind.Identifier && Current.Text == word;
-
     private void ParseAll()
     {
-        while (Current.Kind != TokenKind.End)
+        while (_tokens.Current.Kind != TokenKind.End)
         {
             SkipAnnotations();
-            if (IsKeyword("namespace"))
+            if (_tokens.IsKeyword("namespace"))
             {
-                _index++;
+                _tokens.Skip();
                 var name = ParsePath();
-                Expect(TokenKind.LeftBrace, "`{`");
-                while (!Accept(TokenKind.RightBrace))
+                _tokens.Expect(TokenKind.LeftBrace, "`{`");
+                while (!_tokens.Accept(TokenKind.RightBrace))
                 {
                     SkipAnnotations();
                     ParseDeclaration(name);
@@ -250,104 +221,104 @@ internal sealed class SchemaParser
 
     private void SkipAnnotations()
     {
-        while (Accept(TokenKind.At))
+        while (_tokens.Accept(TokenKind.At))
         {
-            Expect(TokenKind.Identifier, "an annotation name");
-            if (Accept(TokenKind.LeftParen))
+            _tokens.Expect(TokenKind.Identifier, "an annotation name");
+            if (_tokens.Accept(TokenKind.LeftParen))
             {
-                Expect(TokenKind.String, "a string");
-                Expect(TokenKind.RightParen, "`)`");
+                _tokens.Expect(TokenKind.String, "a string");
+                _tokens.Expect(TokenKind.RightParen, "`)`");
             }
         }
     }
 
     private string ParsePath()
     {
-        var name = Expect(TokenKind.Identifier, "a name").Text;
-        while (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.Identifier)
+        var name = _tokens.Expect(TokenKind.Identifier, "a name").Text;
+        while (_tokens.Current.Kind == TokenKind.DoubleColon && _tokens.Peek().Kind == TokenKind.Identifier)
         {
-            _index++;
-            name += "::" + _tokens[_index++].Text;
+            _tokens.Skip();
+            name += "::" + _tokens.Next().Text;
         }
         return name;
     }
 
-    private string ParseName() => Current.Kind == TokenKind.String ? Parser.Unescape(_tokens[_index++]) : Expect(TokenKind.Identifier, "a name").Text;
+    private string ParseName() => _tokens.Current.Kind == TokenKind.String ? Parser.Unescape(_tokens.Next()) : _tokens.Expect(TokenKind.Identifier, "a name").Text;
 
     private static string Qualify(string ns, string name) => ns.Length == 0 ? name : ns + "::" + name;
 
     private void ParseDeclaration(string ns)
     {
-        if (IsKeyword("entity"))
+        if (_tokens.IsKeyword("entity"))
         {
-            _index++;
-            var names = new List<string> { Expect(TokenKind.Identifier, "an entity type name").Text };
-            while (Accept(TokenKind.Comma))
+            _tokens.Skip();
+            var names = new List<string> { _tokens.Expect(TokenKind.Identifier, "an entity type name").Text };
+            while (_tokens.Accept(TokenKind.Comma))
             {
-                names.Add(Expect(TokenKind.Identifier, "an entity type name").Text);
+                names.Add(_tokens.Expect(TokenKind.Identifier, "an entity type name").Text);
             }
             RawType? attributes = null, tags = null;
             List<string>? enumIds = null;
             List<string> memberOf = [];
-            if (IsKeyword("enum"))
+            if (_tokens.IsKeyword("enum"))
             {
-                _index++;
-                Expect(TokenKind.LeftBracket, "`[`");
+                _tokens.Skip();
+                _tokens.Expect(TokenKind.LeftBracket, "`[`");
                 enumIds = [];
                 do
                 {
-                    enumIds.Add(Parser.Unescape(Expect(TokenKind.String, "an entity id")));
+                    enumIds.Add(Parser.Unescape(_tokens.Expect(TokenKind.String, "an entity id")));
                 }
-                while (Accept(TokenKind.Comma));
-                Expect(TokenKind.RightBracket, "`]`");
+                while (_tokens.Accept(TokenKind.Comma));
+                _tokens.Expect(TokenKind.RightBracket, "`]`");
             }
             else
             {
-                if (IsKeyword("in"))
+                if (_tokens.IsKeyword("in"))
                 {
-                    _index++;
+                    _tokens.Skip();
                     memberOf = ParseTypeList();
                 }
-                Accept(TokenKind.Assign);
-                if (Current.Kind == TokenKind.LeftBrace)
+                _tokens.Accept(TokenKind.Assign);
+                if (_tokens.Current.Kind == TokenKind.LeftBrace)
                 {
                     attributes = ParseType();
                 }
-                if (IsKeyword("tags"))
+                if (_tokens.IsKeyword("tags"))
                 {
-                    _index++;
+                    _tokens.Skip();
                     tags = ParseType();
                 }
             }
-            Expect(TokenKind.Semicolon, "`;`");
+            _tokens.Expect(TokenKind.Semicolon, "`;`");
             foreach (var name in names)
             {
                 _entityTypes[Qualify(ns, name)] = new RawEntityType(ns, attributes, tags, memberOf, enumIds);
             }
         }
-        else if (IsKeyword("action"))
+        else if (_tokens.IsKeyword("action"))
         {
-            _index++;
+            _tokens.Skip();
             var names = new List<string> { ParseName() };
-            while (Accept(TokenKind.Comma))
+            while (_tokens.Accept(TokenKind.Comma))
             {
                 names.Add(ParseName());
             }
             var parents = new List<(string? Path, string Id)>();
-            if (IsKeyword("in"))
+            if (_tokens.IsKeyword("in"))
             {
-                _index++;
-                if (Accept(TokenKind.LeftBracket))
+                _tokens.Skip();
+                if (_tokens.Accept(TokenKind.LeftBracket))
                 {
-                    if (Current.Kind != TokenKind.RightBracket)
+                    if (_tokens.Current.Kind != TokenKind.RightBracket)
                     {
                         do
                         {
                             parents.Add(ParseActionReference());
                         }
-                        while (Accept(TokenKind.Comma));
+                        while (_tokens.Accept(TokenKind.Comma));
                     }
-                    Expect(TokenKind.RightBracket, "`]`");
+                    _tokens.Expect(TokenKind.RightBracket, "`]`");
                 }
                 else
                 {
@@ -356,14 +327,14 @@ internal sealed class SchemaParser
             }
             RawType? context = null;
             List<string> principals = [], resources = [];
-            if (IsKeyword("appliesTo"))
+            if (_tokens.IsKeyword("appliesTo"))
             {
-                _index++;
-                Expect(TokenKind.LeftBrace, "`{`");
-                while (!Accept(TokenKind.RightBrace))
+                _tokens.Skip();
+                _tokens.Expect(TokenKind.LeftBrace, "`{`");
+                while (!_tokens.Accept(TokenKind.RightBrace))
                 {
-                    var key = Expect(TokenKind.Identifier, "`principal`, `resource` or `context`").Text;
-                    Expect(TokenKind.Colon, "`:`");
+                    var key = _tokens.Expect(TokenKind.Identifier, "`principal`, `resource` or `context`").Text;
+                    _tokens.Expect(TokenKind.Colon, "`:`");
                     if (key == "context")
                     {
                         context = ParseType();
@@ -376,54 +347,54 @@ internal sealed class SchemaParser
                     {
                         resources = ParseTypeList();
                     }
-                    if (!Accept(TokenKind.Comma))
+                    if (!_tokens.Accept(TokenKind.Comma))
                     {
-                        Expect(TokenKind.RightBrace, "`,` or `}`");
+                        _tokens.Expect(TokenKind.RightBrace, "`,` or `}`");
                         break;
                     }
                 }
             }
-            if (IsKeyword("attributes"))
+            if (_tokens.IsKeyword("attributes"))
             {
-                _index++;
+                _tokens.Skip();
                 ParseType();
             }
-            Expect(TokenKind.Semicolon, "`;`");
+            _tokens.Expect(TokenKind.Semicolon, "`;`");
             foreach (var name in names)
             {
                 _actions.Add(new RawAction(ns, name, parents, context, principals, resources));
             }
         }
-        else if (IsKeyword("type"))
+        else if (_tokens.IsKeyword("type"))
         {
-            _index++;
-            var name = Expect(TokenKind.Identifier, "a type name").Text;
-            Expect(TokenKind.Assign, "`=`");
+            _tokens.Skip();
+            var name = _tokens.Expect(TokenKind.Identifier, "a type name").Text;
+            _tokens.Expect(TokenKind.Assign, "`=`");
             var type = ParseType();
-            Expect(TokenKind.Semicolon, "`;`");
+            _tokens.Expect(TokenKind.Semicolon, "`;`");
             _commonTypes[Qualify(ns, name)] = (ns, type);
         }
         else
         {
-            throw Error("`entity`, `action`, `type` or `namespace`");
+            throw _tokens.Error("`entity`, `action`, `type` or `namespace`");
         }
     }
 
     private (string? Path, string Id) ParseActionReference()
     {
-        if (Current.Kind == TokenKind.String)
+        if (_tokens.Current.Kind == TokenKind.String)
         {
-            return (null, Parser.Unescape(_tokens[_index++]));
+            return (null, Parser.Unescape(_tokens.Next()));
         }
-        var path = Expect(TokenKind.Identifier, "an action name").Text;
-        while (Current.Kind == TokenKind.DoubleColon)
+        var path = _tokens.Expect(TokenKind.Identifier, "an action name").Text;
+        while (_tokens.Current.Kind == TokenKind.DoubleColon)
         {
-            _index++;
-            if (Current.Kind == TokenKind.String)
+            _tokens.Skip();
+            if (_tokens.Current.Kind == TokenKind.String)
             {
-                return (path, Parser.Unescape(_tokens[_index++]));
+                return (path, Parser.Unescape(_tokens.Next()));
             }
-            path += "::" + Expect(TokenKind.Identifier, "a name").Text;
+            path += "::" + _tokens.Expect(TokenKind.Identifier, "a name").Text;
         }
         return (null, path);
     }
@@ -431,17 +402,17 @@ internal sealed class SchemaParser
     private List<string> ParseTypeList()
     {
         var names = new List<string>();
-        if (Accept(TokenKind.LeftBracket))
+        if (_tokens.Accept(TokenKind.LeftBracket))
         {
-            if (Current.Kind != TokenKind.RightBracket)
+            if (_tokens.Current.Kind != TokenKind.RightBracket)
             {
                 do
                 {
                     names.Add(ParsePath());
                 }
-                while (Accept(TokenKind.Comma));
+                while (_tokens.Accept(TokenKind.Comma));
             }
-            Expect(TokenKind.RightBracket, "`]`");
+            _tokens.Expect(TokenKind.RightBracket, "`]`");
         }
         else
         {
@@ -452,29 +423,29 @@ internal sealed class SchemaParser
 
     private RawType ParseType()
     {
-        if (Accept(TokenKind.LeftBrace))
+        if (_tokens.Accept(TokenKind.LeftBrace))
         {
             var attributes = new List<(string, RawType, bool)>();
-            while (!Accept(TokenKind.RightBrace))
+            while (!_tokens.Accept(TokenKind.RightBrace))
             {
                 SkipAnnotations();
                 var name = ParseName();
-                var required = !Accept(TokenKind.Question);
-                Expect(TokenKind.Colon, "`:`");
+                var required = !_tokens.Accept(TokenKind.Question);
+                _tokens.Expect(TokenKind.Colon, "`:`");
                 attributes.Add((name, ParseType(), required));
-                if (!Accept(TokenKind.Comma))
+                if (!_tokens.Accept(TokenKind.Comma))
                 {
-                    Expect(TokenKind.RightBrace, "`,` or `}`");
+                    _tokens.Expect(TokenKind.RightBrace, "`,` or `}`");
                     break;
                 }
             }
             return new RawRecord(attributes);
         }
-        if (IsKeyword("Set") && Peek().Kind == TokenKind.Less)
+        if (_tokens.IsKeyword("Set") && _tokens.Peek().Kind == TokenKind.Less)
         {
-            _index += 2;
+            _tokens.Skip(2);
             var element = ParseType();
-            Expect(TokenKind.Greater, "`>`");
+            _tokens.Expect(TokenKind.Greater, "`>`");
             return new RawSet(element);
         }
         return new RawName(ParsePath());

@@ -17,17 +17,12 @@ public sealed class Parser
 
     private static readonly HashSet<string> VariableNames = new(StringComparer.Ordinal) { "principal", "action", "resource", "context" };
 
-    private readonly List<Token> _tokens;
-    private int _index;
+    private readonly TokenCursor _tokens;
 
     private Parser(string text)
     {
-        _tokens = Lexer.Tokenize(text);
+        _tokens = new TokenCursor(Lexer.Tokenize(text));
     }
-
-    private Token Current => _tokens[_index];
-
-    private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
 
     /// <summary>Parses a sequence of policies and templates.</summary>
     public static IReadOnlyList<PolicyAst> ParsePolicies(string text)
@@ -35,7 +30,7 @@ public sealed class Parser
         ArgumentNullException.ThrowIfNull(text);
         var parser = new Parser(text);
         var policies = new List<PolicyAst>();
-        while (parser.Current.Kind != TokenKind.End)
+        while (parser._tokens.Current.Kind != TokenKind.End)
         {
             policies.Add(parser.ParsePolicy());
         }
@@ -48,7 +43,7 @@ public sealed class Parser
         ArgumentNullException.ThrowIfNull(text);
         var parser = new Parser(text);
         var policy = parser.ParsePolicy();
-        parser.Expect(TokenKind.End, "end of input");
+        parser._tokens.Expect(TokenKind.End, "end of input");
         return policy;
     }
 
@@ -58,7 +53,7 @@ public sealed class Parser
         ArgumentNullException.ThrowIfNull(text);
         var parser = new Parser(text);
         var expr = parser.ParseExpr();
-        parser.Expect(TokenKind.End, "end of expression");
+        parser._tokens.Expect(TokenKind.End, "end of expression");
         return expr;
     }
 
@@ -68,7 +63,7 @@ public sealed class Parser
         ArgumentNullException.ThrowIfNull(text);
         var parser = new Parser(text);
         var uid = parser.ParseEntityUidLiteral();
-        parser.Expect(TokenKind.End, "end of input");
+        parser._tokens.Expect(TokenKind.End, "end of input");
         return uid;
     }
 
@@ -78,7 +73,7 @@ public sealed class Parser
         ArgumentNullException.ThrowIfNull(text);
         var parser = new Parser(text);
         var name = parser.ParsePath();
-        parser.Expect(TokenKind.End, "end of name");
+        parser._tokens.Expect(TokenKind.End, "end of name");
         return name;
     }
 
@@ -88,55 +83,19 @@ public sealed class Parser
     /// <summary>Whether an attribute can be written bare (<c>e.name</c>) rather than quoted (<c>e["name"]</c>).</summary>
     public static bool IsBareAttribute(string name) => IsValidIdentifier(name) && !Reserved.Contains(name);
 
-    private CedarParseException Error(string expected, Token? at = null)
-    {
-        var token = at ?? Current;
-        return new CedarParseException($"expected {expected}, found {token.Describe()}", token.Position);
-    }
-
-    private Token Expect(TokenKind kind, string description)
-    {
-        if (Current.Kind != kind)
-        {
-            throw Error(description);
-        }
-        return _tokens[_index++];
-    }
-
-    private bool Accept(TokenKind kind)
-    {
-        if (Current.Kind == kind)
-        {
-            _index++;
-            return true;
-        }
-        return false;
-    }
-
-    private bool IsKeyword(string word) => Current.Kind == TokenKind.Identifier && Current.Text == word;
-
-    private void ExpectKeyword(string word)
-    {
-        if (!IsKeyword(word))
-        {
-            throw Error($"`{word}`");
-        }
-        _index++;
-    }
-
     private PolicyAst ParsePolicy()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var annotations = new List<Annotation>();
-        while (Current.Kind == TokenKind.At)
+        while (_tokens.Current.Kind == TokenKind.At)
         {
-            _index++;
-            var key = Expect(TokenKind.Identifier, "an annotation name");
+            _tokens.Skip();
+            var key = _tokens.Expect(TokenKind.Identifier, "an annotation name");
             string? value = null;
-            if (Accept(TokenKind.LeftParen))
+            if (_tokens.Accept(TokenKind.LeftParen))
             {
-                value = Unescape(Expect(TokenKind.String, "an annotation value (a string)"));
-                Expect(TokenKind.RightParen, "`)`");
+                value = Unescape(_tokens.Expect(TokenKind.String, "an annotation value (a string)"));
+                _tokens.Expect(TokenKind.RightParen, "`)`");
             }
             if (annotations.Any(a => a.Key == key.Text))
             {
@@ -145,40 +104,40 @@ public sealed class Parser
             annotations.Add(new Annotation(key.Text, value));
         }
         Effect effect;
-        if (IsKeyword("permit"))
+        if (_tokens.IsKeyword("permit"))
         {
             effect = Effect.Permit;
         }
-        else if (IsKeyword("forbid"))
+        else if (_tokens.IsKeyword("forbid"))
         {
             effect = Effect.Forbid;
         }
         else
         {
-            throw Error("`permit` or `forbid`");
+            throw _tokens.Error("`permit` or `forbid`");
         }
-        _index++;
-        Expect(TokenKind.LeftParen, "`(`");
-        ExpectKeyword("principal");
+        _tokens.Skip();
+        _tokens.Expect(TokenKind.LeftParen, "`(`");
+        _tokens.ExpectKeyword("principal");
         var principal = ParsePrincipalOrResource(SlotId.Principal);
-        Expect(TokenKind.Comma, "`,`");
-        ExpectKeyword("action");
+        _tokens.Expect(TokenKind.Comma, "`,`");
+        _tokens.ExpectKeyword("action");
         var action = ParseActionConstraint();
-        Expect(TokenKind.Comma, "`,`");
-        ExpectKeyword("resource");
+        _tokens.Expect(TokenKind.Comma, "`,`");
+        _tokens.ExpectKeyword("resource");
         var resource = ParsePrincipalOrResource(SlotId.Resource);
-        Expect(TokenKind.RightParen, "`)`");
+        _tokens.Expect(TokenKind.RightParen, "`)`");
         var conditions = new List<Condition>();
-        while (IsKeyword("when") || IsKeyword("unless"))
+        while (_tokens.IsKeyword("when") || _tokens.IsKeyword("unless"))
         {
-            var isWhen = Current.Text == "when";
-            _index++;
-            Expect(TokenKind.LeftBrace, "`{`");
+            var isWhen = _tokens.Current.Text == "when";
+            _tokens.Skip();
+            _tokens.Expect(TokenKind.LeftBrace, "`{`");
             var body = ParseExpr();
-            Expect(TokenKind.RightBrace, "`}`");
+            _tokens.Expect(TokenKind.RightBrace, "`}`");
             conditions.Add(new Condition(isWhen, body));
         }
-        Expect(TokenKind.Semicolon, conditions.Count == 0 ? "`when`, `unless` or `;`" : "`when`, `unless` or `;`");
+        _tokens.Expect(TokenKind.Semicolon, conditions.Count == 0 ? "`when`, `unless` or `;`" : "`when`, `unless` or `;`");
         return new PolicyAst(effect, EquatableArray.Wrap(annotations.ToArray()), principal, action, resource, EquatableArray.Wrap(conditions.ToArray()))
         {
             Position = start,
@@ -187,22 +146,22 @@ public sealed class Parser
 
     private ScopeConstraint ParsePrincipalOrResource(SlotId slot)
     {
-        if (Accept(TokenKind.Equal))
+        if (_tokens.Accept(TokenKind.Equal))
         {
             return ParseEntityOrSlot(ScopeOperator.Equal, slot, null);
         }
-        if (IsKeyword("in"))
+        if (_tokens.IsKeyword("in"))
         {
-            _index++;
+            _tokens.Skip();
             return ParseEntityOrSlot(ScopeOperator.In, slot, null);
         }
-        if (IsKeyword("is"))
+        if (_tokens.IsKeyword("is"))
         {
-            _index++;
+            _tokens.Skip();
             var type = EntityType.Of(ParsePath());
-            if (IsKeyword("in"))
+            if (_tokens.IsKeyword("in"))
             {
-                _index++;
+                _tokens.Skip();
                 return ParseEntityOrSlot(ScopeOperator.IsIn, slot, type);
             }
             return new ScopeConstraint(ScopeOperator.Is, EntityType: type);
@@ -212,9 +171,9 @@ public sealed class Parser
 
     private ScopeConstraint ParseEntityOrSlot(ScopeOperator op, SlotId slot, EntityType? type)
     {
-        if (Current.Kind == TokenKind.Slot)
+        if (_tokens.Current.Kind == TokenKind.Slot)
         {
-            var token = _tokens[_index++];
+            var token = _tokens.Next();
             var expected = slot == SlotId.Principal ? "principal" : "resource";
             if (token.Text != expected)
             {
@@ -227,25 +186,25 @@ public sealed class Parser
 
     private ScopeConstraint ParseActionConstraint()
     {
-        if (Accept(TokenKind.Equal))
+        if (_tokens.Accept(TokenKind.Equal))
         {
             return new ScopeConstraint(ScopeOperator.Equal, Entity: ParseEntityUidLiteral());
         }
-        if (IsKeyword("in"))
+        if (_tokens.IsKeyword("in"))
         {
-            _index++;
-            if (Accept(TokenKind.LeftBracket))
+            _tokens.Skip();
+            if (_tokens.Accept(TokenKind.LeftBracket))
             {
                 var entities = new List<EntityUid>();
-                if (Current.Kind != TokenKind.RightBracket)
+                if (_tokens.Current.Kind != TokenKind.RightBracket)
                 {
                     do
                     {
                         entities.Add(ParseEntityUidLiteral());
                     }
-                    while (Accept(TokenKind.Comma));
+                    while (_tokens.Accept(TokenKind.Comma));
                 }
-                Expect(TokenKind.RightBracket, "`,` or `]`");
+                _tokens.Expect(TokenKind.RightBracket, "`,` or `]`");
                 return new ScopeConstraint(ScopeOperator.InSet, Entities: EquatableArray.Wrap(entities.ToArray()));
             }
             return new ScopeConstraint(ScopeOperator.In, Entity: ParseEntityUidLiteral());
@@ -256,25 +215,25 @@ public sealed class Parser
     private EntityUid ParseEntityUidLiteral()
     {
         var type = ParsePath();
-        if (Current.Kind != TokenKind.DoubleColon || Peek().Kind != TokenKind.String)
+        if (_tokens.Current.Kind != TokenKind.DoubleColon || _tokens.Peek().Kind != TokenKind.String)
         {
-            throw Error("`::` and a quoted entity id");
+            throw _tokens.Error("`::` and a quoted entity id");
         }
-        _index++;
-        var id = Unescape(_tokens[_index++]);
+        _tokens.Skip();
+        var id = Unescape(_tokens.Next());
         return new EntityUid(type, id);
     }
 
     /// <summary><c>Ident {:: Ident}</c>, stopping before a <c>::"id"</c> that ends an entity reference.</summary>
     private string ParsePath()
     {
-        var first = Expect(TokenKind.Identifier, "a name");
+        var first = _tokens.Expect(TokenKind.Identifier, "a name");
         CheckPathSegment(first);
         var builder = new StringBuilder(first.Text);
-        while (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.Identifier)
+        while (_tokens.Current.Kind == TokenKind.DoubleColon && _tokens.Peek().Kind == TokenKind.Identifier)
         {
-            _index++;
-            var segment = _tokens[_index++];
+            _tokens.Skip();
+            var segment = _tokens.Next();
             CheckPathSegment(segment);
             builder.Append("::").Append(segment.Text);
         }
@@ -303,7 +262,7 @@ public sealed class Parser
     {
         if (++_depth > MaxNesting)
         {
-            throw new CedarParseException($"expressions nest deeper than {MaxNesting} levels", Current.Position);
+            throw new CedarParseException($"expressions nest deeper than {MaxNesting} levels", _tokens.Current.Position);
         }
         try
         {
@@ -317,14 +276,14 @@ public sealed class Parser
 
     private Expr ParseNestedExpr()
     {
-        var start = Current.Position;
-        if (IsKeyword("if"))
+        var start = _tokens.Current.Position;
+        if (_tokens.IsKeyword("if"))
         {
-            _index++;
+            _tokens.Skip();
             var condition = ParseExpr();
-            ExpectKeyword("then");
+            _tokens.ExpectKeyword("then");
             var then = ParseExpr();
-            ExpectKeyword("else");
+            _tokens.ExpectKeyword("else");
             var otherwise = ParseExpr();
             return new IfExpr(condition, then, otherwise) { Position = start };
         }
@@ -333,9 +292,9 @@ public sealed class Parser
 
     private Expr ParseOr()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var left = ParseAnd();
-        while (Accept(TokenKind.Or))
+        while (_tokens.Accept(TokenKind.Or))
         {
             left = new OrExpr(left, ParseAnd()) { Position = start };
         }
@@ -344,9 +303,9 @@ public sealed class Parser
 
     private Expr ParseAnd()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var left = ParseRelation();
-        while (Accept(TokenKind.And))
+        while (_tokens.Accept(TokenKind.And))
         {
             left = new AndExpr(left, ParseRelation()) { Position = start };
         }
@@ -355,9 +314,9 @@ public sealed class Parser
 
     private Expr ParseRelation()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var left = ParseAdd();
-        BinaryOperator? op = Current.Kind switch
+        BinaryOperator? op = _tokens.Current.Kind switch
         {
             TokenKind.Equal => BinaryOperator.Equal,
             TokenKind.NotEqual => BinaryOperator.NotEqual,
@@ -365,48 +324,48 @@ public sealed class Parser
             TokenKind.LessOrEqual => BinaryOperator.LessOrEqual,
             TokenKind.Greater => BinaryOperator.Greater,
             TokenKind.GreaterOrEqual => BinaryOperator.GreaterOrEqual,
-            TokenKind.Identifier when Current.Text == "in" => BinaryOperator.In,
+            TokenKind.Identifier when _tokens.Current.Text == "in" => BinaryOperator.In,
             _ => null,
         };
         if (op is { } binary)
         {
-            _index++;
+            _tokens.Skip();
             return new BinaryExpr(binary, left, ParseAdd()) { Position = start };
         }
-        if (IsKeyword("has"))
+        if (_tokens.IsKeyword("has"))
         {
-            _index++;
-            if (Current.Kind == TokenKind.String)
+            _tokens.Skip();
+            if (_tokens.Current.Kind == TokenKind.String)
             {
-                return new HasAttrExpr(left, Unescape(_tokens[_index++])) { Position = start };
+                return new HasAttrExpr(left, Unescape(_tokens.Next())) { Position = start };
             }
-            var first = Expect(TokenKind.Identifier, "an attribute name or a string after `has`");
+            var first = _tokens.Expect(TokenKind.Identifier, "an attribute name or a string after `has`");
             // `e has a.b.c` is `e has a && e.a has b && e.a.b has c`.
             Expr result = new HasAttrExpr(left, first.Text) { Position = start };
             Expr path = new GetAttrExpr(left, first.Text) { Position = start };
-            while (Current.Kind == TokenKind.Dot && Peek().Kind == TokenKind.Identifier)
+            while (_tokens.Current.Kind == TokenKind.Dot && _tokens.Peek().Kind == TokenKind.Identifier)
             {
-                _index++;
-                var next = _tokens[_index++].Text;
+                _tokens.Skip();
+                var next = _tokens.Next().Text;
                 result = new AndExpr(result, new HasAttrExpr(path, next) { Position = start }) { Position = start };
                 path = new GetAttrExpr(path, next) { Position = start };
             }
             return result;
         }
-        if (IsKeyword("like"))
+        if (_tokens.IsKeyword("like"))
         {
-            _index++;
-            var pattern = Expect(TokenKind.String, "a pattern (a string) after `like`");
+            _tokens.Skip();
+            var pattern = _tokens.Expect(TokenKind.String, "a pattern (a string) after `like`");
             return new LikeExpr(left, ParsePattern(pattern)) { Position = start };
         }
-        if (IsKeyword("is"))
+        if (_tokens.IsKeyword("is"))
         {
-            _index++;
+            _tokens.Skip();
             var type = EntityType.Of(ParsePath());
             Expr? inExpr = null;
-            if (IsKeyword("in"))
+            if (_tokens.IsKeyword("in"))
             {
-                _index++;
+                _tokens.Skip();
                 inExpr = ParseAdd();
             }
             return new IsExpr(left, type, inExpr) { Position = start };
@@ -416,15 +375,15 @@ public sealed class Parser
 
     private Expr ParseAdd()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var left = ParseMultiply();
         while (true)
         {
-            if (Accept(TokenKind.Plus))
+            if (_tokens.Accept(TokenKind.Plus))
             {
                 left = new BinaryExpr(BinaryOperator.Add, left, ParseMultiply()) { Position = start };
             }
-            else if (Accept(TokenKind.Minus))
+            else if (_tokens.Accept(TokenKind.Minus))
             {
                 left = new BinaryExpr(BinaryOperator.Subtract, left, ParseMultiply()) { Position = start };
             }
@@ -437,9 +396,9 @@ public sealed class Parser
 
     private Expr ParseMultiply()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var left = ParseUnary();
-        while (Accept(TokenKind.Star))
+        while (_tokens.Accept(TokenKind.Star))
         {
             left = new BinaryExpr(BinaryOperator.Multiply, left, ParseUnary()) { Position = start };
         }
@@ -448,12 +407,12 @@ public sealed class Parser
 
     private Expr ParseUnary()
     {
-        var start = Current;
+        var start = _tokens.Current;
         var operators = new List<UnaryOperator>();
-        while (Current.Kind is TokenKind.Not or TokenKind.Minus)
+        while (_tokens.Current.Kind is TokenKind.Not or TokenKind.Minus)
         {
-            operators.Add(Current.Kind == TokenKind.Not ? UnaryOperator.Not : UnaryOperator.Negate);
-            _index++;
+            operators.Add(_tokens.Current.Kind == TokenKind.Not ? UnaryOperator.Not : UnaryOperator.Negate);
+            _tokens.Skip();
         }
         if (operators.Count > 4)
         {
@@ -462,10 +421,10 @@ public sealed class Parser
         Expr operand;
         // A minus directly before an integer literal (with nothing after it) makes a negative
         // literal, so that -9223372036854775808 is expressible.
-        if (operators.Count > 0 && operators[^1] == UnaryOperator.Negate && Current.Kind == TokenKind.Integer
-            && Peek().Kind is not (TokenKind.Dot or TokenKind.LeftBracket))
+        if (operators.Count > 0 && operators[^1] == UnaryOperator.Negate && _tokens.Current.Kind == TokenKind.Integer
+            && _tokens.Peek().Kind is not (TokenKind.Dot or TokenKind.LeftBracket))
         {
-            var digits = _tokens[_index++];
+            var digits = _tokens.Next();
             if (!ulong.TryParse(digits.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var magnitude) || magnitude > 9223372036854775808UL)
             {
                 throw new CedarParseException($"integer literal -{digits.Text} is out of range", digits.Position);
@@ -486,17 +445,17 @@ public sealed class Parser
 
     private Expr ParseMember()
     {
-        var start = Current.Position;
+        var start = _tokens.Current.Position;
         var expr = ParsePrimary();
         while (true)
         {
-            if (Current.Kind == TokenKind.Dot)
+            if (_tokens.Current.Kind == TokenKind.Dot)
             {
-                _index++;
-                var name = Expect(TokenKind.Identifier, "an attribute or method name after `.`");
-                if (Current.Kind == TokenKind.LeftParen)
+                _tokens.Skip();
+                var name = _tokens.Expect(TokenKind.Identifier, "an attribute or method name after `.`");
+                if (_tokens.Current.Kind == TokenKind.LeftParen)
                 {
-                    _index++;
+                    _tokens.Skip();
                     var arguments = ParseArguments();
                     expr = MakeMethodCall(expr, name, arguments, start);
                 }
@@ -505,11 +464,11 @@ public sealed class Parser
                     expr = new GetAttrExpr(expr, name.Text) { Position = start };
                 }
             }
-            else if (Current.Kind == TokenKind.LeftBracket)
+            else if (_tokens.Current.Kind == TokenKind.LeftBracket)
             {
-                _index++;
-                var attribute = Expect(TokenKind.String, "an attribute name (a string) in `[...]`");
-                Expect(TokenKind.RightBracket, "`]`");
+                _tokens.Skip();
+                var attribute = _tokens.Expect(TokenKind.String, "an attribute name (a string) in `[...]`");
+                _tokens.Expect(TokenKind.RightBracket, "`]`");
                 expr = new GetAttrExpr(expr, Unescape(attribute)) { Position = start };
             }
             else
@@ -523,15 +482,15 @@ public sealed class Parser
     private List<Expr> ParseArguments()
     {
         var arguments = new List<Expr>();
-        if (Current.Kind != TokenKind.RightParen)
+        if (_tokens.Current.Kind != TokenKind.RightParen)
         {
             do
             {
                 arguments.Add(ParseExpr());
             }
-            while (Accept(TokenKind.Comma));
+            while (_tokens.Accept(TokenKind.Comma));
         }
-        Expect(TokenKind.RightParen, "`,` or `)`");
+        _tokens.Expect(TokenKind.RightParen, "`,` or `)`");
         return arguments;
     }
 
@@ -575,66 +534,66 @@ public sealed class Parser
 
     private Expr ParsePrimary()
     {
-        var token = Current;
+        var token = _tokens.Current;
         switch (token.Kind)
         {
             case TokenKind.Integer:
-                _index++;
+                _tokens.Skip();
                 if (!long.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
                 {
                     throw new CedarParseException($"integer literal {token.Text} is out of range", token.Position);
                 }
                 return new LiteralExpr(Value.FromLong(number)) { Position = token.Position };
             case TokenKind.String:
-                _index++;
+                _tokens.Skip();
                 return new LiteralExpr(Value.FromString(Unescape(token))) { Position = token.Position };
             case TokenKind.LeftParen:
-                _index++;
+                _tokens.Skip();
                 var inner = ParseExpr();
-                Expect(TokenKind.RightParen, "`)`");
+                _tokens.Expect(TokenKind.RightParen, "`)`");
                 return inner;
             case TokenKind.LeftBracket:
-                _index++;
+                _tokens.Skip();
                 var elements = new List<Expr>();
-                if (Current.Kind != TokenKind.RightBracket)
+                if (_tokens.Current.Kind != TokenKind.RightBracket)
                 {
                     do
                     {
                         elements.Add(ParseExpr());
                     }
-                    while (Accept(TokenKind.Comma));
+                    while (_tokens.Accept(TokenKind.Comma));
                 }
-                Expect(TokenKind.RightBracket, "`,` or `]`");
+                _tokens.Expect(TokenKind.RightBracket, "`,` or `]`");
                 return new SetExpr(EquatableArray.Wrap(elements.ToArray())) { Position = token.Position };
             case TokenKind.LeftBrace:
-                _index++;
+                _tokens.Skip();
                 return ParseRecord() with { Position = token.Position };
             case TokenKind.Slot:
                 throw new CedarParseException($"the slot ?{token.Text} may only appear in a policy's scope", token.Position);
             case TokenKind.Identifier:
                 return ParseIdentifierPrimary();
             default:
-                throw Error("an expression");
+                throw _tokens.Error("an expression");
         }
     }
 
     private Expr ParseIdentifierPrimary()
     {
-        var token = Current;
+        var token = _tokens.Current;
         switch (token.Text)
         {
             case "true":
-                _index++;
+                _tokens.Skip();
                 return new LiteralExpr(Value.True) { Position = token.Position };
             case "false":
-                _index++;
+                _tokens.Skip();
                 return new LiteralExpr(Value.False) { Position = token.Position };
             case "if":
                 return ParseExpr();
         }
-        if (VariableNames.Contains(token.Text) && Peek().Kind != TokenKind.DoubleColon)
+        if (VariableNames.Contains(token.Text) && _tokens.Peek().Kind != TokenKind.DoubleColon)
         {
-            _index++;
+            _tokens.Skip();
             return new VariableExpr(token.Text switch
             {
                 "principal" => Variable.Principal,
@@ -645,14 +604,14 @@ public sealed class Parser
             { Position = token.Position };
         }
         var path = ParsePath();
-        if (Current.Kind == TokenKind.DoubleColon && Peek().Kind == TokenKind.String)
+        if (_tokens.Current.Kind == TokenKind.DoubleColon && _tokens.Peek().Kind == TokenKind.String)
         {
-            _index++;
-            return new LiteralExpr(Value.FromEntity(new EntityUid(path, Unescape(_tokens[_index++])))) { Position = token.Position };
+            _tokens.Skip();
+            return new LiteralExpr(Value.FromEntity(new EntityUid(path, Unescape(_tokens.Next())))) { Position = token.Position };
         }
-        if (Current.Kind == TokenKind.LeftParen)
+        if (_tokens.Current.Kind == TokenKind.LeftParen)
         {
-            _index++;
+            _tokens.Skip();
             var arguments = ParseArguments();
             if (!ExtensionFunctions.TryGet(path, out var function))
             {
@@ -670,15 +629,15 @@ public sealed class Parser
     private RecordExpr ParseRecord()
     {
         var attributes = new List<KeyValuePair<string, Expr>>();
-        if (Current.Kind != TokenKind.RightBrace)
+        if (_tokens.Current.Kind != TokenKind.RightBrace)
         {
             do
             {
-                if (Current.Kind == TokenKind.RightBrace)
+                if (_tokens.Current.Kind == TokenKind.RightBrace)
                 {
                     break; // trailing comma
                 }
-                var keyToken = Current;
+                var keyToken = _tokens.Current;
                 string key;
                 if (keyToken.Kind == TokenKind.String)
                 {
@@ -690,10 +649,10 @@ public sealed class Parser
                 }
                 else
                 {
-                    throw Error("a record key (a name or a string)");
+                    throw _tokens.Error("a record key (a name or a string)");
                 }
-                _index++;
-                Expect(TokenKind.Colon, "`:`");
+                _tokens.Skip();
+                _tokens.Expect(TokenKind.Colon, "`:`");
                 var value = ParseExpr();
                 if (attributes.Any(a => a.Key == key))
                 {
@@ -701,9 +660,9 @@ public sealed class Parser
                 }
                 attributes.Add(new(key, value));
             }
-            while (Accept(TokenKind.Comma));
+            while (_tokens.Accept(TokenKind.Comma));
         }
-        Expect(TokenKind.RightBrace, "`,` or `}`");
+        _tokens.Expect(TokenKind.RightBrace, "`,` or `}`");
         return new RecordExpr(EquatableArray.Wrap(attributes.ToArray()));
     }
 
