@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Custos.Access;
 using Custos.Access.Decisions;
 using Custos.Access.Projections;
@@ -116,12 +115,15 @@ internal sealed class LedgerFollower(
         {
             return;
         }
-        var entries = new List<(long, byte[])>();
+        var entries = new List<(long, LedgerEntry)>();
         var activation = false;
         await foreach (var leaf in log.Store.ReadLeavesAsync(_next, size, cancellation))
         {
-            entries.Add((leaf.Index, leaf.Entry));
-            activation |= IsActivation(leaf.Entry);
+            if (LedgerEntry.ParseKnown(leaf.Entry) is { } entry)
+            {
+                entries.Add((leaf.Index, entry));
+                activation |= entry is ActivationEntry;
+            }
         }
         await workflow.ObserveAsync(entries, cancellation);
         if (activation)
@@ -131,14 +133,5 @@ internal sealed class LedgerFollower(
             await loader.ReloadAsync(cancellation);
         }
         _next = size;
-    }
-
-    private static bool IsActivation(byte[] entry)
-    {
-        var reader = new Utf8JsonReader(entry);
-        using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            && document.RootElement.TryGetProperty("type", out var type)
-            && type.ValueEquals(ActivationEntry.Type);
     }
 }
