@@ -62,6 +62,9 @@ public abstract record LedgerEntry
     /// <summary>When the entry was written (the writer's clock).</summary>
     public required DateTimeOffset Time { get; init; }
 
+    /// <inheritdoc cref="EntrySalt"/>
+    public string? Nonce { get; init; } = EntrySalt.New();
+
     /// <summary>The entry's <c>type</c>, as ledgered.</summary>
     [JsonIgnore]
     public string Type => TypeNames[GetType()];

@@ -45,9 +45,6 @@ public sealed record AlertEntry : LedgerEntry
 
     /// <summary>For <see cref="Merged"/>: the alert that now holds this one's evidence.</summary>
     public string? MergedInto { get; init; }
-
-    /// <inheritdoc cref="EntrySalt"/>
-    public string? Nonce { get; init; } = EntrySalt.New();
 }
 
 /// <summary>
@@ -77,19 +74,4 @@ public sealed record TriageEntry : LedgerEntry
 
     /// <summary>Who triaged: the caller's identity.</summary>
     public required string By { get; init; }
-
-    /// <inheritdoc cref="EntrySalt"/>
-    public string? Nonce { get; init; } = EntrySalt.New();
-}
-
-/// <summary>
-/// 128 random bits (hex) in every alert and triage entry. Leaf hashes are public (invariant 10),
-/// and a hash hides an entry only from someone who cannot guess it whole: without this, a
-/// suspect who knows their own reads, the detectors and the time to the second could confirm a
-/// guessed alert entry against the public hashes and so learn that an alert names them.
-/// Entries ledgered before it have none.
-/// </summary>
-internal static class EntrySalt
-{
-    public static string New() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

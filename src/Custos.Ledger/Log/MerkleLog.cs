@@ -273,12 +273,7 @@ public sealed class MerkleLog : IAsyncDisposable
         for (var i = 0; i < parts.Count; i++)
         {
             var count = parts[i].Count;
-            var hash = hashes[offset + count - 1];
-            for (var j = offset + count - 2; j >= offset; j--)
-            {
-                hash = Rfc9162.HashChildren(hashes[j], hash);
-            }
-            result[i] = hash;
+            result[i] = LeafRange.HashOf(hashes, offset, count);
             offset += count;
         }
         return result;
@@ -464,8 +459,11 @@ public sealed class MerkleLogOptions
     /// <summary>Whether disposing the log disposes its store too (as <see cref="LedgerSetup"/>'s logs do).</summary>
     public bool OwnsStore { get; init; }
 
-    /// <summary>Largest entry accepted, in bytes of canonical JSON.</summary>
-    public int MaxEntryBytes { get; init; } = 1 << 20;
+    /// <summary>
+    /// Largest entry accepted, in bytes of canonical JSON: 65,535, because C2SP tlog-tiles entry
+    /// bundles prefix each entry with a 16-bit length, and every entry must be servable.
+    /// </summary>
+    public int MaxEntryBytes { get; init; } = ushort.MaxValue;
 }
 
 /// <summary>An entry was not appended durably; the caller must not act as if it had been.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Custos.Ledger.Hashing;
 using Custos.Ledger.Tree;
 
 namespace Custos.Ledger.Proofs;
@@ -27,5 +28,16 @@ public readonly record struct LeafRange(long Start, long End)
             start += 1L << level;
         }
         return nodes;
+    }
+
+    /// <summary>The range's hash from the hashes of its <see cref="PerfectSubtrees"/>, folded from the right.</summary>
+    public static byte[] HashOf(IReadOnlyList<byte[]> subtreeHashes, int offset, int count)
+    {
+        var hash = subtreeHashes[offset + count - 1];
+        for (var j = offset + count - 2; j >= offset; j--)
+        {
+            hash = Rfc9162.HashChildren(subtreeHashes[j], hash);
+        }
+        return hash;
     }
 }

@@ -36,9 +36,10 @@ internal static class LedgerCommand
         new Command("prove", "Print an inclusion or consistency proof as JSON.") { ProveInclusion(), ProveConsistency() },
         Entry(),
         Verify(),
+        LedgerTilesCommand.Create(StoreOption()),
     };
 
-    private static Option<string> StoreOption(bool required = true) => new("--store")
+    internal static Option<string> StoreOption(bool required = true) => new("--store")
     {
         Description = "The ledger: a SQLite file path or a postgres://user:password@host:port/database URL.",
         Required = required,

@@ -155,6 +155,7 @@ public static class CustosServer
             endpoints.MapWorkflowEndpoints();
             endpoints.MapScimEndpoints();
             endpoints.MapLedgerEndpoints();
+            endpoints.MapTlogEndpoints();
             endpoints.MapAlertEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));

@@ -24,6 +24,9 @@ public sealed class LedgerOptions
     /// <summary>How often a checkpoint is signed while the log grows (and on every <c>GET /v1/ledger/checkpoint</c>).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A directory to keep the log in as static C2SP tlog-tiles files (hash tiles and checkpoint, no entry bodies), rewritten after each checkpoint; serve it with any web server or CDN. None by default.</summary>
+    public string? TilesDirectory { get; set; }
+
     internal string ResolveStore(string dataDirectory) =>
         string.IsNullOrWhiteSpace(Store) ? Path.Combine(dataDirectory, DefaultFileName)
         : Custos.Ledger.Storage.LedgerStores.IsPostgres(Store) ? Store : Path.GetFullPath(Store);

@@ -3,6 +3,7 @@ using Custos.Access;
 using Custos.Ledger.Log;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Storage;
+using Custos.Ledger.Tiles;
 using Custos.Oversight;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -265,6 +266,8 @@ internal sealed class ServerLedgerStartup(ServerLedger ledger, ILogger<ServerLed
 /// </summary>
 internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerCheckpointer> logger) : BackgroundService
 {
+    private long _tilesWrittenFor = -1;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
@@ -274,11 +277,16 @@ internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOpt
             {
                 try
                 {
-                    await ledger.CheckpointAsync(stoppingToken);
+                    var checkpoint = await ledger.CheckpointAsync(stoppingToken);
+                    await WriteTilesAsync(checkpoint, stoppingToken);
                 }
                 catch (LedgerStoreException e)
                 {
                     logger.LogWarning("Could not sign a ledger checkpoint: {Reason}", e.Message);
+                }
+                catch (IOException e)
+                {
+                    logger.LogWarning("Could not write the ledger's tiles to {Directory}: {Reason}", options.Value.TilesDirectory, e.Message);
                 }
             }
         }
@@ -286,6 +294,17 @@ internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOpt
         {
             // Stopping, or the host is torn down after a failed start: nothing to report.
         }
+    }
+
+    /// <summary>With <see cref="LedgerOptions.TilesDirectory"/>, keeps the static tiles at the latest checkpoint (once per size).</summary>
+    private async Task WriteTilesAsync(SignedCheckpoint checkpoint, CancellationToken cancellation)
+    {
+        if (options.Value.TilesDirectory is not { Length: > 0 } directory || checkpoint.Checkpoint.Size == _tilesWrittenFor)
+        {
+            return;
+        }
+        await TileWriter.WriteAsync(await ledger.GetLogAsync(cancellation), checkpoint.Note, directory, entryBundles: false, cancellation);
+        _tilesWrittenFor = checkpoint.Checkpoint.Size;
     }
 }
 

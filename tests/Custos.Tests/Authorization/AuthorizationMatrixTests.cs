@@ -155,6 +155,11 @@ public sealed class AuthorizationMatrixTests : IDisposable
         new("GET /v1/ledger/leaves", _ => "/v1/ledger/leaves?start=0", All(200)),
         new("GET /v1/ledger/proofs/inclusion", _ => "/v1/ledger/proofs/inclusion?index=0", All(200)),
         new("GET /v1/ledger/proofs/consistency", _ => "/v1/ledger/proofs/consistency?from=1", All(200)),
+
+        // The ledger as tlog-tiles: checkpoint and hash tiles public, entry bundles (bodies) the auditor's.
+        new("GET /tlog/checkpoint", _ => "/tlog/checkpoint", All(200)),
+        new("GET /tlog/tile/{level}/{index}", _ => "/tlog/tile/0/000.p/1", All(200)),
+        new("GET /tlog/tile/entries/{index}", _ => "/tlog/tile/entries/000.p/1", Only(200, Kind.Auditor)),
     ];
 
     [Fact]

@@ -249,6 +249,31 @@ public sealed class LedgerCommandTests : IDisposable
         neither.ErrorLines.ShouldHaveSingleItem().ShouldContain("--store");
     }
 
+    [Fact]
+    public async Task Tiles_writes_a_static_log_a_client_proves_inclusion_from_with_the_key_alone()
+    {
+        var key = NoteVerifier.Parse(await LedgerCli.InitAsync(Store));
+        var lines = Enumerable.Range(0, 300).Select(i => $"{{\"n\":{i}}}").ToList();
+        (await LedgerCli.RunWithInputAsync(string.Join('\n', lines), "append", "--store", Store)).ExitCode.ShouldBe(0);
+        var directory = _temp.Combine("www");
+
+        var tiles = await LedgerCli.RunAsync("tiles", "--store", Store, "--out", directory);
+
+        tiles.ExitCode.ShouldBe(0, tiles.StandardError);
+        var checkpoint = Checkpoint.Open(await File.ReadAllTextAsync(Path.Combine(directory, "checkpoint"), Cancel), key);
+        checkpoint.Size.ShouldBe(300);
+        var tree = new Custos.Ledger.Tiles.TiledTree(300, (tile, c) => File.ReadAllBytesAsync(Path.Combine(directory, tile.Path), c));
+        var proof = await tree.InclusionProofAsync(299, Cancel);
+        ProofVerifier.VerifyInclusion(299, 300, Rfc9162.HashLeaf(Encoding.UTF8.GetBytes(lines[299])), proof, checkpoint.RootHash);
+        Directory.Exists(Path.Combine(directory, "tile", "entries")).ShouldBeFalse();
+
+        (await LedgerCli.RunAsync("tiles", "--store", Store, "--out", directory, "--entries")).ExitCode.ShouldBe(0);
+        File.Exists(Path.Combine(directory, "tile", "entries", "000")).ShouldBeTrue();
+        File.Exists(Path.Combine(directory, "tile", "entries", "001.p", "44")).ShouldBeTrue();
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
     private static List<byte[]> Hashes(JsonElement proof) => [.. proof.GetProperty("proof").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!))];
 
     public void Dispose()
