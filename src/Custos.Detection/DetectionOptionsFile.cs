@@ -20,28 +20,5 @@ public static class DetectionOptionsFile
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
-    public static DetectionOptions Read(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<DetectionOptions>(bytes, Json)
-                ?? throw new ExchangeFormatException(path, null, "expected an options object, found null");
-        }
-        catch (JsonException e)
-        {
-            var message = e.Message;
-            var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-            var field = string.IsNullOrEmpty(e.Path) ? "" : $"{e.Path}: ";
-            throw new ExchangeFormatException(path, e.LineNumber + 1, field + (cut >= 0 ? message[..cut] : message), e);
-        }
-    }
+    public static DetectionOptions Read(string path) => FormatFiles.ReadJson<DetectionOptions>(path, Json, "an options object");
 }

@@ -64,15 +64,6 @@ public static class JsonLines
         }
     }
 
-    internal static StreamReader OpenText(string path)
-    {
-        try
-        {
-            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 });
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
-        }
-    }
+    internal static StreamReader OpenText(string path) =>
+        FormatFiles.Read(path, file => new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 }));
 }

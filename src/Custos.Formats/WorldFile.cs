@@ -15,17 +15,7 @@ public static class WorldFile
         return bytes;
     }
 
-    private static byte[] ReadBytes(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
-        }
-    }
+    private static byte[] ReadBytes(string path) => FormatFiles.Read(path, File.ReadAllBytes);
 
     public static World Read(Stream stream, string source)
     {

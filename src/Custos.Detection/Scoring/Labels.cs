@@ -64,28 +64,5 @@ public static class LabelsFile
         JsonSerializer.Serialize(stream, labels, FormatJson.IndentedOptions);
     }
 
-    public static Labels Read(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ExchangeFormatException(path, null, $"cannot read: {e.Message}", e);
-        }
-        try
-        {
-            return JsonSerializer.Deserialize<Labels>(bytes, FormatJson.Options)
-                ?? throw new ExchangeFormatException(path, null, "expected a labels object, found null");
-        }
-        catch (JsonException e)
-        {
-            var message = e.Message;
-            var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-            var field = string.IsNullOrEmpty(e.Path) ? "" : $"{e.Path}: ";
-            throw new ExchangeFormatException(path, e.LineNumber + 1, field + (cut >= 0 ? message[..cut] : message), e);
-        }
-    }
+    public static Labels Read(string path) => FormatFiles.ReadJson<Labels>(path, FormatJson.Options, "a labels object");
 }
