@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Custos.Access.Domain;
 using Custos.Access.Policies;
 using Custos.Cedar;
@@ -20,9 +21,14 @@ public sealed class AccessState
         ArgumentNullException.ThrowIfNull(policies);
         Directory = new AccessDirectory(world);
         Entities = CedarMapping.Entities(Directory);
+        _uids = Entities.Entities
+            .GroupBy(e => e.Uid.Type)
+            .ToFrozenDictionary(g => g.Key, g => g.ToFrozenDictionary(e => e.Uid.Id, e => e.Uid, StringComparer.Ordinal));
         WorldSha256 = worldSha256;
         Policies = policies;
     }
+
+    private readonly FrozenDictionary<EntityType, FrozenDictionary<string, EntityUid>> _uids;
 
     public AccessDirectory Directory { get; }
 
@@ -31,6 +37,14 @@ public sealed class AccessState
     public string WorldSha256 { get; }
 
     public AccessPolicies Policies { get; }
+
+    /// <summary>
+    /// The uid of an entity of this world, the very one its entity holds, so that a decision
+    /// names its principal, resource, purpose, case and categories without allocating them;
+    /// a new uid for an id the world does not hold.
+    /// </summary>
+    public EntityUid Uid(EntityType type, string id) =>
+        _uids.TryGetValue(type, out var ofType) && ofType.TryGetValue(id, out var uid) ? uid : new EntityUid(type, id);
 
     public AccessState WithPolicies(AccessPolicies policies) => new(Directory.World, WorldSha256, policies);
 
@@ -43,21 +57,19 @@ public sealed class AccessState
     public Judgement Authorize(Request request)
     {
         var response = Authorizer.IsAuthorized(request, Policies.Set, Entities);
-        var failedForbids = response.Errors
-            .Where(e => Policies.Find(e.PolicyId)?.Effect == Effect.Forbid)
-            .ToList();
-        if (failedForbids.Count > 0)
+        if (response.Errors.Count > 0)
         {
-            return new Judgement(false,
-                [.. response.Reasons.Where(id => Policies.Find(id)?.Effect == Effect.Forbid), .. failedForbids.Select(e => e.PolicyId)],
-                [.. failedForbids.Select(e => $"policy {e.PolicyId} could not be evaluated, so it applies: {e.Error.Message}")]);
+            var failedForbids = response.Errors
+                .Where(e => Policies.Find(e.PolicyId)?.Effect == Effect.Forbid)
+                .ToList();
+            if (failedForbids.Count > 0)
+            {
+                return new Judgement(false,
+                    [.. response.Reasons.Where(id => Policies.Find(id)?.Effect == Effect.Forbid), .. failedForbids.Select(e => e.PolicyId)],
+                    [.. failedForbids.Select(e => $"policy {e.PolicyId} could not be evaluated, so it applies: {e.Error.Message}")]);
+            }
         }
-        var reasons = response.Reasons
-            .Select(id => Policies.Find(id)?.Reason)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-        return new Judgement(response.IsAllowed, response.Reasons, reasons);
+        return new Judgement(response.IsAllowed, response.Reasons, Policies.ReasonsOf(response.Reasons));
     }
 }
 

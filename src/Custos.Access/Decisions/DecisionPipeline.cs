@@ -41,7 +41,7 @@ public sealed class DecisionPipeline(
         var staff = directory.Staff(reader.Id);
         var subject = directory.Subject(request.Subject);
         var @case = request.Case is null ? null : directory.Case(request.Case);
-        Dictionary<string, CategoryDecision> categories;
+        CategoryDictionary<CategoryDecision> categories;
         if (staff is null)
         {
             categories = DenyAll(request, "unknown-reader", "the reader is not a known staff member");
@@ -65,16 +65,11 @@ public sealed class DecisionPipeline(
             if (revoked is not null)
             {
                 // The policy says that access was revoked; the revocation says by what and why.
-                categories = categories.ToDictionary(
-                    c => c.Key,
-                    c => c.Value.Policies.Contains(RevokedPolicy) ? c.Value with { Reasons = [.. c.Value.Reasons, $"revocation {revoked.Id}: {revoked.Reason}"] } : c.Value,
-                    StringComparer.Ordinal);
+                categories = categories.Select(c => c.Policies.Contains(RevokedPolicy) ? c with { Reasons = [.. c.Reasons, $"revocation {revoked.Id}: {revoked.Reason}"] } : c);
             }
         }
 
-        var outcome = categories.Values.All(c => c.Effect == CategoryEffect.Deny) ? DecisionOutcome.Deny
-            : categories.Values.Any(c => c.Effect == CategoryEffect.Deny) ? DecisionOutcome.Partial
-            : DecisionOutcome.Allow;
+        var outcome = Outcome(categories);
 
         // 4. Ledger, then answer (invariant 1): if the entry is not durable, nothing is released.
         var id = $"dec-{Guid.CreateVersion7(now):n}";
@@ -91,10 +86,8 @@ public sealed class DecisionPipeline(
             Purpose = request.Purpose,
             Case = request.Case,
             Decision = Name(outcome),
-            Categories = categories.ToDictionary(
-                c => c.Key,
-                c => new DecisionEntry.EntryCategory(Name(c.Value.Effect), c.Value.Mask is { } mask ? CedarMapping.MaskName(mask) : null, c.Value.Policies)),
-            Determining = [.. categories.Values.SelectMany(c => c.Policies).Distinct(StringComparer.Ordinal)],
+            Categories = categories.Select(c => new DecisionEntry.EntryCategory(Name(c.Effect), c.Mask is { } mask ? CedarMapping.MaskName(mask) : null, c.Policies)),
+            Determining = Determining(categories),
             PolicySet = snapshot.Policies.Sha256,
             World = snapshot.WorldSha256,
         };
@@ -153,7 +146,6 @@ public sealed class DecisionPipeline(
         {
             throw new DecisionRequestException("categories", "categories must name at least one category");
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < request.Categories.Count; i++)
         {
             var category = request.Categories[i];
@@ -161,9 +153,13 @@ public sealed class DecisionPipeline(
             {
                 throw new DecisionRequestException($"categories[{i}]", $"'{category}' is not a category");
             }
-            if (!seen.Add(category))
+            // No set: the categories before this one are distinct known categories, so few.
+            for (var j = 0; j < i; j++)
             {
-                throw new DecisionRequestException($"categories[{i}]", $"'{category}' is named twice");
+                if (string.Equals(request.Categories[j], category, StringComparison.Ordinal))
+                {
+                    throw new DecisionRequestException($"categories[{i}]", $"'{category}' is named twice");
+                }
             }
         }
         if (request.Case is { Length: 0 })
@@ -172,68 +168,130 @@ public sealed class DecisionPipeline(
         }
     }
 
-    internal static Dictionary<string, CategoryDecision> Evaluate(
+    // The context's keys, sorted as a Cedar record keeps them: the same for every category and
+    // every decision, so each context allocates only its values.
+    private static readonly string[] ContextKeys = ["category", "grants", "location", "now", "purpose", "revoked"];
+    private static readonly string[] CaseContextKeys = ["case", .. ContextKeys];
+    private static readonly Value NoGrants = Value.FromSet(SetValue.Empty);
+
+    internal static CategoryDictionary<CategoryDecision> Evaluate(
         AccessState snapshot, StaffMember staff, Subject subject, DecisionRequest request, string? location, DateTimeOffset now, IReadOnlyList<GrantedRead> liveGrants, bool revoked)
     {
-        var principal = CedarMapping.Staff(staff.Id);
-        var resource = CedarMapping.User(subject.Id);
-        var shared = new List<KeyValuePair<string, Value>>
-        {
-            new("purpose", Value.FromEntity(CedarMapping.Purpose(request.Purpose))),
-            new("location", Value.FromString(location ?? "")),
-            new("now", CedarMapping.Time(now)),
-            new("grants", Grants(liveGrants)),
-            new("revoked", Value.FromBool(revoked)),
-        };
-        if (request.Case is { } caseId)
-        {
-            shared.Add(new("case", Value.FromEntity(CedarMapping.Case(caseId))));
-        }
+        var principal = snapshot.Uid(CedarMapping.StaffType, staff.Id);
+        var resource = snapshot.Uid(CedarMapping.UserType, subject.Id);
+        var keys = request.Case is null ? ContextKeys : CaseContextKeys;
+        var first = keys.Length - ContextKeys.Length;
+        var grants = liveGrants.Count == 0 ? NoGrants : Grants(snapshot, liveGrants);
+        var purpose = Value.FromEntity(snapshot.Uid(CedarMapping.PurposeType, request.Purpose));
+        var where = Value.FromString(location ?? "");
+        var when = CedarMapping.Time(now);
 
-        var categories = new Dictionary<string, CategoryDecision>(StringComparer.Ordinal);
-        foreach (var categoryId in request.Categories)
+        var categories = new CategoryDecision[request.Categories.Count];
+        for (var i = 0; i < categories.Length; i++)
         {
+            var categoryId = request.Categories[i];
             var category = snapshot.Directory.Category(categoryId)!;
-            var context = RecordValue.Create([.. shared, new("category", Value.FromEntity(CedarMapping.Category(categoryId)))]);
+            var values = new Value[keys.Length];
+            if (request.Case is { } caseId)
+            {
+                values[0] = Value.FromEntity(snapshot.Uid(CedarMapping.CaseType, caseId));
+            }
+            values[first] = Value.FromEntity(snapshot.Uid(CedarMapping.CategoryType, categoryId));
+            values[first + 1] = grants;
+            values[first + 2] = where;
+            values[first + 3] = when;
+            values[first + 4] = purpose;
+            values[first + 5] = Value.FromBool(revoked);
+            var context = RecordValue.Create(keys, values);
 
             var read = snapshot.Authorize(new Request(principal, CedarMapping.Read, resource, context));
             if (!read.Allowed)
             {
-                categories[categoryId] = new CategoryDecision(CategoryEffect.Deny, null, read.Policies,
+                categories[i] = new CategoryDecision(CategoryEffect.Deny, null, read.Policies,
                     read.Reasons.Count > 0 ? read.Reasons : [$"no policy permits reading {categoryId}"]);
                 continue;
             }
 
             var raw = snapshot.Authorize(new Request(principal, CedarMapping.ReadRaw, resource, context));
-            categories[categoryId] = raw.Allowed
+            categories[i] = raw.Allowed
                 ? new CategoryDecision(CategoryEffect.Raw, null, [.. read.Policies, .. raw.Policies], read.Reasons)
                 : new CategoryDecision(CategoryEffect.Masked, category.Mask, [.. read.Policies, .. raw.Policies],
                     raw.Reasons.Count > 0 ? raw.Reasons : [$"{categoryId} is shown masked ({CedarMapping.MaskName(category.Mask)})"]);
         }
-        return categories;
+        return new CategoryDictionary<CategoryDecision>(request.Categories, categories);
     }
 
-    private static Value Grants(IReadOnlyList<GrantedRead> liveGrants) => Value.FromSet(
+    private static Value Grants(AccessState snapshot, IReadOnlyList<GrantedRead> liveGrants) => Value.FromSet(
         liveGrants.Select(grant => Value.FromRecord(RecordValue.Create(
         [
-            new("subject", Value.FromEntity(CedarMapping.User(grant.Subject))),
-            new("category", Value.FromEntity(CedarMapping.Category(grant.Category))),
-            new("purpose", Value.FromEntity(CedarMapping.Purpose(grant.Purpose))),
-            new("case", Value.FromEntity(CedarMapping.Case(grant.Case))),
+            new("subject", Value.FromEntity(snapshot.Uid(CedarMapping.UserType, grant.Subject))),
+            new("category", Value.FromEntity(snapshot.Uid(CedarMapping.CategoryType, grant.Category))),
+            new("purpose", Value.FromEntity(snapshot.Uid(CedarMapping.PurposeType, grant.Purpose))),
+            new("case", Value.FromEntity(snapshot.Uid(CedarMapping.CaseType, grant.Case))),
         ]))));
 
-    private static Dictionary<string, CategoryDecision> DenyAll(DecisionRequest request, string policy, string reason) =>
-        request.Categories.ToDictionary(c => c, _ => new CategoryDecision(CategoryEffect.Deny, null, [policy], [reason]), StringComparer.Ordinal);
+    private static CategoryDictionary<CategoryDecision> DenyAll(DecisionRequest request, string policy, string reason)
+    {
+        var denial = new CategoryDecision(CategoryEffect.Deny, null, [policy], [reason]);
+        return new CategoryDictionary<CategoryDecision>(request.Categories, Enumerable.Repeat(denial, request.Categories.Count).ToArray());
+    }
+
+    /// <summary>Deny when every category is refused, partial when some are, allow when none is.</summary>
+    private static DecisionOutcome Outcome(CategoryDictionary<CategoryDecision> categories)
+    {
+        var denied = 0;
+        for (var i = 0; i < categories.Count; i++)
+        {
+            denied += categories.ValueAt(i).Effect == CategoryEffect.Deny ? 1 : 0;
+        }
+        return denied == categories.Count ? DecisionOutcome.Deny : denied > 0 ? DecisionOutcome.Partial : DecisionOutcome.Allow;
+    }
+
+    /// <summary>Every policy that decided a category, each once, in the order they first decided.</summary>
+    private static string[] Determining(CategoryDictionary<CategoryDecision> categories)
+    {
+        var determining = new List<string>(4);
+        for (var i = 0; i < categories.Count; i++)
+        {
+            AddDistinct(determining, categories.ValueAt(i).Policies);
+        }
+        return [.. determining];
+    }
 
     /// <summary>Why, for people: what was refused or masked; when everything is raw, what allowed it.</summary>
-    private static List<string> Reasons(Dictionary<string, CategoryDecision> categories)
+    private static List<string> Reasons(CategoryDictionary<CategoryDecision> categories)
     {
-        var notRaw = categories.Values
-            .Where(c => c.Effect != CategoryEffect.Raw)
-            .OrderBy(c => c.Effect == CategoryEffect.Deny ? 0 : 1)
-            .SelectMany(c => c.Reasons);
-        var reasons = notRaw.Distinct(StringComparer.Ordinal).ToList();
-        return reasons.Count > 0 ? reasons : [.. categories.Values.SelectMany(c => c.Reasons).Distinct(StringComparer.Ordinal)];
+        var reasons = new List<string>(4);
+        foreach (var effect in (ReadOnlySpan<CategoryEffect>)[CategoryEffect.Deny, CategoryEffect.Masked])
+        {
+            for (var i = 0; i < categories.Count; i++)
+            {
+                if (categories.ValueAt(i).Effect == effect)
+                {
+                    AddDistinct(reasons, categories.ValueAt(i).Reasons);
+                }
+            }
+        }
+        if (reasons.Count == 0)
+        {
+            for (var i = 0; i < categories.Count; i++)
+            {
+                AddDistinct(reasons, categories.ValueAt(i).Reasons);
+            }
+        }
+        return reasons;
+    }
+
+    /// <summary>Adds what <paramref name="items"/> holds that <paramref name="list"/> does not; lists here hold a few items, so no set.</summary>
+    private static void AddDistinct(List<string> list, IReadOnlyList<string> items)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!list.Contains(items[i]))
+            {
+                list.Add(items[i]);
+            }
+        }
     }
 
     // Literals, not ToString(): these run for every decision and the metrics' tags reuse them.

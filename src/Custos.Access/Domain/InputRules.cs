@@ -28,19 +28,9 @@ public static class InputRules
     /// <param name="kind">The prefix before the colon (<c>user</c>, <c>staff</c>, <c>case</c>, <c>dept</c>), or null for a plain name (a purpose, a category, a role).</param>
     public static void Identifier(string field, string? value, string? kind)
     {
-        if (value is null)
+        if (!IsIdentifier(value, kind))
         {
-            return;
-        }
-        if (value.Length > MaxIdentifierLength)
-        {
-            throw InputException.TooLarge(field, $"{field} is {value.Length} characters long; an identifier has at most {MaxIdentifierLength}");
-        }
-        var name = kind is null ? value : value.StartsWith(kind + ":", StringComparison.Ordinal) ? value[(kind.Length + 1)..] : null;
-        if (string.IsNullOrEmpty(name) || !name.All(IsIdentifierChar))
-        {
-            var shape = kind is null ? "a name without spaces or invisible characters" : $"{kind}:<id>, without spaces or invisible characters";
-            throw InputException.Invalid(field, $"{field} must be {shape}");
+            throw Refusal(field, value!, kind);
         }
     }
 
@@ -56,12 +46,59 @@ public static class InputRules
         }
         for (var i = 0; i < values.Count; i++)
         {
+            // The element's name ("categories[2]") is spelled only for a refusal: this runs for every decision.
             if (values[i] is null)
             {
                 throw InputException.Invalid($"{field}[{i}]", $"{field}[{i}] is null; {field} lists identifiers (strings)");
             }
-            Identifier($"{field}[{i}]", values[i], kind);
+            if (!IsIdentifier(values[i], kind))
+            {
+                throw Refusal($"{field}[{i}]", values[i]!, kind);
+            }
         }
+    }
+
+    private static bool IsIdentifier(string? value, string? kind)
+    {
+        if (value is null)
+        {
+            return true;
+        }
+        if (value.Length > MaxIdentifierLength)
+        {
+            return false;
+        }
+        var name = value.AsSpan();
+        if (kind is not null)
+        {
+            if (value.Length <= kind.Length || !value.StartsWith(kind, StringComparison.Ordinal) || value[kind.Length] != ':')
+            {
+                return false;
+            }
+            name = name[(kind.Length + 1)..];
+        }
+        if (name.IsEmpty)
+        {
+            return false;
+        }
+        foreach (var c in name)
+        {
+            if (!IsIdentifierChar(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InputException Refusal(string field, string value, string? kind)
+    {
+        if (value.Length > MaxIdentifierLength)
+        {
+            return InputException.TooLarge(field, $"{field} is {value.Length} characters long; an identifier has at most {MaxIdentifierLength}");
+        }
+        var shape = kind is null ? "a name without spaces or invisible characters" : $"{kind}:<id>, without spaces or invisible characters";
+        return InputException.Invalid(field, $"{field} must be {shape}");
     }
 
     /// <summary>
@@ -96,7 +133,8 @@ public static class InputRules
             : text;
     }
 
-    private static bool IsIdentifierChar(char c) =>
+    // Printable ASCII other than the space is always allowed, and is nearly every identifier.
+    private static bool IsIdentifierChar(char c) => c is > ' ' and < '\x7f' ||
         !char.IsWhiteSpace(c) && !char.IsSurrogate(c) && !IsInvisible(new Rune(c));
 
     /// <summary>

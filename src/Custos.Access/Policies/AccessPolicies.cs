@@ -19,10 +19,14 @@ public sealed class AccessPolicies
 
     private readonly Dictionary<string, PolicyInfo> _byId;
 
+    /// <summary>Each policy's reason as a list of one (or none), so that a judgement by one policy allocates no list.</summary>
+    private readonly Dictionary<string, string[]> _reasons;
+
     private AccessPolicies(PolicySet set, Dictionary<string, PolicyInfo> byId, byte[] document)
     {
         Set = set;
         _byId = byId;
+        _reasons = byId.ToDictionary(p => p.Key, p => p.Value.Reason is { } reason ? new[] { reason } : [], StringComparer.Ordinal);
         Document = document;
         Sha256 = AccessStore.Sha256(document);
     }
@@ -37,6 +41,25 @@ public sealed class AccessPolicies
     public IReadOnlyCollection<PolicyInfo> Policies => _byId.Values;
 
     public PolicyInfo? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>The reasons of these policies, each once, in their order; policies without one add none.</summary>
+    public IReadOnlyList<string> ReasonsOf(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 1)
+        {
+            return _reasons.GetValueOrDefault(ids[0]) ?? [];
+        }
+        List<string>? reasons = null;
+        foreach (var id in ids)
+        {
+            if (Find(id)?.Reason is { } reason && !(reasons?.Contains(reason) ?? false))
+            {
+                (reasons ??= []).Add(reason);
+            }
+        }
+        return reasons ?? [];
+    }
 
     /// <summary>Every <c>*.cedar</c> file of a directory, in name order.</summary>
     public static AccessPolicies FromDirectory(string directory)

@@ -60,6 +60,33 @@ public sealed class RecordValue : IEquatable<RecordValue>
         return new RecordValue(keys, values);
     }
 
+    /// <summary>
+    /// Creates a record over arrays the caller gives up, the keys already sorted (ordinal) and
+    /// distinct. A caller that builds many records with the same keys (a request context per
+    /// call) shares one keys array among them and allocates only the values.
+    /// </summary>
+    public static RecordValue Create(string[] sortedKeys, Value[] values)
+    {
+        ArgumentNullException.ThrowIfNull(sortedKeys);
+        ArgumentNullException.ThrowIfNull(values);
+        if (sortedKeys.Length != values.Length)
+        {
+            throw new ArgumentException($"{sortedKeys.Length} keys but {values.Length} values", nameof(values));
+        }
+        for (var i = 0; i < sortedKeys.Length; i++)
+        {
+            if (i > 0 && string.CompareOrdinal(sortedKeys[i - 1], sortedKeys[i]) >= 0)
+            {
+                throw new ArgumentException($"the keys are not sorted and distinct at \"{sortedKeys[i]}\"", nameof(sortedKeys));
+            }
+            if (values[i].Kind == ValueKind.None)
+            {
+                throw new ArgumentException("a record attribute must be a value", nameof(values));
+            }
+        }
+        return FromSorted(sortedKeys, values);
+    }
+
     /// <summary>Builds a record from arrays the caller gives up; keys must already be sorted and distinct.</summary>
     internal static RecordValue FromSorted(string[] keys, Value[] values) => keys.Length == 0 ? Empty : new(keys, values);
 
