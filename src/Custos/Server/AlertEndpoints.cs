@@ -39,29 +39,17 @@ internal static class AlertEndpoints
         group.MapGet("", ListAsync)
             .WithName("Alerts")
             .WithSummary("Alerts routed to the caller's oversight queue that the caller is independent of, newest first; filter by status, state, detector, lowest severity, reader, subject, raised since/until; paged with limit and cursor.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/{id}", DetailAsync)
             .WithName("Alert")
             .WithSummary("One alert, with each evidence entry's exact bytes and its RFC 9162 inclusion proof against the signed checkpoint returned beside it, and the same for the alert's own ledger entries.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/{id}/triage", TriageAsync)
             .WithName("TriageAlert")
             .WithSummary("Records an oversight officer's conclusion about an alert — confirmed, benign or needs-info, with a note — in the ledger (the note's SHA-256; its text in the store).")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
 
         return endpoints;
     }

@@ -34,37 +34,27 @@ internal static class LedgerEndpoints
             .WithName("LedgerEntry")
             .WithSummary("The exact canonical JSON bytes of one entry, as hashed into the tree, for a caller allowed to see it: an auditor any entry, oversight the alert entries of alerts it stands outside of, a data subject the decisions about them that are disclosed to them.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/leaves/{index}", LeafAsync)
             .WithName("LedgerLeafHash")
             .WithSummary("The RFC 9162 leaf hash of one entry, SHA-256(0x00 || entry): public, like every hash of the tree.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/leaves", LeavesAsync)
             .WithName("LedgerLeafHashes")
             .WithSummary("The leaf hashes of entries start (inclusive) to end (exclusive; default start + 1024, or the tree size), at most 1024 at a time: enough to rebuild the tree and check a checkpoint without reading an entry.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/proofs/inclusion", InclusionAsync)
             .WithName("LedgerInclusionProof")
             .WithSummary("RFC 9162 inclusion proof of entry `index` in the tree of `size` entries (default: the latest).")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
         group.MapGet("/proofs/consistency", ConsistencyAsync)
             .WithName("LedgerConsistencyProof")
             .WithSummary("RFC 9162 consistency proof from the tree of `from` entries to the tree of `to` entries (default: the latest).")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
         return endpoints;
     }

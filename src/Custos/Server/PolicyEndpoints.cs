@@ -16,8 +16,7 @@ internal static class PolicyEndpoints
             .MapGet("", Active)
             .WithName("ActivePolicies")
             .WithSummary("The active policy set: its SHA-256 (as in the ledger's activation entry and every decision), its policies and files.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -61,6 +62,16 @@ internal static class Problems
     /// <summary>A refusal of a request's content (422) that names the field.</summary>
     public static ProblemHttpResult Invalid(string field, string message) =>
         Result(StatusCodes.Status422UnprocessableEntity, message, field);
+
+    /// <summary>Declares, for the API document, the problems an endpoint may answer.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.ProducesProblem(status);
+        }
+        return builder;
+    }
 
     public static ProblemHttpResult NotReady(string detail) => Result(StatusCodes.Status503ServiceUnavailable, detail);
 }

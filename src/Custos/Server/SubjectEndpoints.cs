@@ -22,9 +22,7 @@ internal static class SubjectEndpoints
             .MapGet("/{id}/access-report", ReportAsync)
             .WithName("AccessReport")
             .WithSummary("Every decision about the subject's data: when, the reader's role and department (never their name), what, with what effect, why; reads under an undisclosed case are withheld and counted.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

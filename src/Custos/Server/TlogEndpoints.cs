@@ -38,20 +38,14 @@ internal static class TlogEndpoints
             .WithName("TlogHashTile")
             .WithSummary("A C2SP tlog-tiles hash tile: tile/L/N[.p/W], N in x-prefixed groups of three digits. Public; full tiles are immutable.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/tile/entries/{**index}", EntryBundleAsync)
             .RequireAuthorization(Powers.Audit)
             .WithName("TlogEntryBundle")
             .WithSummary("A C2SP tlog-tiles entry bundle: the exact bytes of 256 entries (fewer for .p/W), each after its big-endian 16-bit length. Entry bodies, so for auditors only.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
 
         return endpoints;
     }
