@@ -21,6 +21,10 @@ public sealed class DetectionHealthCheck(DetectionWorker worker, INodeLedger led
             return HealthCheckResult.Healthy("off on this node", new Dictionary<string, object> { ["state"] = "off" });
         }
         var status = worker.Status;
+        if (status.State == DetectionState.StandingBy)
+        {
+            return HealthCheckResult.Healthy("standing by: another node runs detection on the shared ledger", new Dictionary<string, object> { ["state"] = Name(status.State) });
+        }
         var now = time.GetUtcNow();
         long size;
         DateTimeOffset? oldest = null;
@@ -73,6 +77,7 @@ public sealed class DetectionHealthCheck(DetectionWorker worker, INodeLedger led
         DetectionState.Starting => "starting",
         DetectionState.CatchingUp => "catching-up",
         DetectionState.Running => "running",
+        DetectionState.StandingBy => "standing-by",
         _ => "failed",
     };
 

@@ -27,6 +27,7 @@ public sealed class DetectionWorker(
     WorldIndexes worlds,
     DetectionOptions thresholds,
     IOptions<LiveDetectionOptions> options,
+    DetectionLeadership leadership,
     TimeProvider time,
     ILogger<DetectionWorker> logger) : BackgroundService
 {
@@ -96,6 +97,16 @@ public sealed class DetectionWorker(
         Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
+    /// <summary>Another node runs detection on the shared ledger; this one takes over if it dies.</summary>
+    private void ReportStandingBy()
+    {
+        if (_status.State != DetectionState.StandingBy)
+        {
+            logger.LogInformation("Another node runs detection on the shared ledger; this node takes over if it stops");
+            _status = new(DetectionState.StandingBy, null, time.GetUtcNow(), null);
+        }
+    }
+
     /// <summary>A session starts: it has not yet read where detection stopped.</summary>
     internal void ReportStarting() => _status = new(DetectionState.Starting, null, time.GetUtcNow(), null);
 
@@ -129,17 +140,40 @@ public sealed class DetectionWorker(
         var pause = FirstPause;
         while (!stoppingToken.IsCancellationRequested)
         {
+            DetectionLeadership.Term term;
+            try
+            {
+                term = await leadership.AcquireAsync(ReportStandingBy, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (LedgerStoreException e)
+            {
+                logger.LogWarning("Detection cannot tell whether another node leads it; trying again in {Pause}: {Reason}", FirstPause, e.Message);
+                ReportFailed(e.Message);
+                await Task.Delay(FirstPause, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+            await using var leading = term;
             ReportStarting();
             var session = new DetectionSession(this, feed, ledger, appender, store, state, worlds, thresholds, options.Value, time, logger);
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await session.RunAsync(stoppingToken);
+                await session.RunAsync(term.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 await session.StopAsync();
                 return;
+            }
+            catch (OperationCanceledException) when (term.Lost)
+            {
+                // Another node may lead now: write nothing more, not even the position.
+                logger.LogWarning("This node lost the lead of detection (its lock's connection to the ledger's database); standing by");
+                continue;
             }
             catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException or AccessNotReadyException or LedgerAppendException)
             {
@@ -180,6 +214,9 @@ public enum DetectionState
 
     /// <summary>The last session failed; the next is rebuilt from the ledger after a pause.</summary>
     Failed,
+
+    /// <summary>Another node runs detection on the shared ledger; this one waits to take over.</summary>
+    StandingBy,
 }
 
 /// <summary>

@@ -16,16 +16,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public string ConnectionString => _server?.ConnectionString(Name) ?? throw new InvalidOperationException("The database is not created yet.");
 
     /// <summary>The database as a libpq-style <c>postgres://</c> URL, the way the command line takes one.</summary>
-    public string Url
-    {
-        get
-        {
-            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
-            var user = Uri.EscapeDataString(builder.Username ?? "postgres");
-            var password = string.IsNullOrEmpty(builder.Password) ? "" : ":" + Uri.EscapeDataString(builder.Password);
-            return $"postgres://{user}{password}@{builder.Host}:{builder.Port}/{Uri.EscapeDataString(Name)}";
-        }
-    }
+    public string Url => _server?.Url(Name) ?? throw new InvalidOperationException("The database is not created yet.");
 
     /// <summary>A new, empty schema in the database, and a connection string whose search path puts it first.</summary>
     public async Task<string> CreateSchemaAsync()

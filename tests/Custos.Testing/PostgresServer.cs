@@ -34,9 +34,28 @@ public sealed class PostgresServer
     /// <summary>The shared server, started on first call.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
 
+    /// <summary>
+    /// A server of its own, for a test that stops and starts it (the shared one stays up for the
+    /// other tests); its commits survive it being killed. Stopped and deleted on dispose.
+    /// </summary>
+    public static async Task<PrivatePostgres> StartPrivateAsync()
+    {
+        var instance = await PrivateInstance.StartAsync(durableCommits: true);
+        return new PrivatePostgres(new PostgresServer(instance.ConnectionString), instance.StopServerAsync, instance.StartServerAsync, instance.Stop);
+    }
+
     /// <summary>A connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    /// <summary><paramref name="database"/> on this server as a libpq-style <c>postgres://</c> URL, the way the command line takes one.</summary>
+    public string Url(string database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString(database));
+        var user = Uri.EscapeDataString(builder.Username ?? "postgres");
+        var password = string.IsNullOrEmpty(builder.Password) ? "" : ":" + Uri.EscapeDataString(builder.Password);
+        return $"postgres://{user}{password}@{builder.Host}:{builder.Port}/{Uri.EscapeDataString(database)}";
+    }
 
     /// <summary>Creates an empty database with a unique name and returns the name.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "test")
@@ -96,9 +115,11 @@ public sealed class PostgresServer
         private readonly string _directory;
         private readonly string _binaries;
         private readonly bool _asPostgresUser;
+        private readonly bool _durableCommits;
 
-        private PrivateInstance(string directory, string binaries, bool asPostgresUser, int port)
+        private PrivateInstance(string directory, string binaries, bool asPostgresUser, int port, bool durableCommits)
         {
+            _durableCommits = durableCommits;
             _directory = directory;
             _binaries = binaries;
             _asPostgresUser = asPostgresUser;
@@ -116,7 +137,12 @@ public sealed class PostgresServer
 
         private string DataDirectory => Path.Combine(_directory, "data");
 
-        public static async Task<PrivateInstance> StartAsync()
+        /// <param name="durableCommits">
+        /// Whether a commit returns only once its WAL is written (<c>synchronous_commit=on</c>), so
+        /// that it survives the server being killed; the disk is still not flushed (<c>fsync=off</c>),
+        /// which only an operating-system crash would show.
+        /// </param>
+        public static async Task<PrivateInstance> StartAsync(bool durableCommits = false)
         {
             var binaries = FindBinaries();
             var asPostgresUser = Environment.UserName == "root";
@@ -125,21 +151,29 @@ public sealed class PostgresServer
             {
                 await RunAsync("chown", ["postgres:postgres", directory]);
             }
-            var instance = new PrivateInstance(directory, binaries, asPostgresUser, FreePort());
+            var instance = new PrivateInstance(directory, binaries, asPostgresUser, FreePort(), durableCommits);
             await instance.RunServerToolAsync("initdb", ["-D", instance.DataDirectory, "-U", "custos", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
-            var port = new NpgsqlConnectionStringBuilder(instance.ConnectionString).Port.ToString(CultureInfo.InvariantCulture);
-            await instance.RunServerToolAsync("pg_ctl", [
-                "-D", instance.DataDirectory, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                "start"]);
+            await instance.StartServerAsync();
             return instance;
         }
+
+        public Task StartServerAsync()
+        {
+            var port = new NpgsqlConnectionStringBuilder(ConnectionString).Port.ToString(CultureInfo.InvariantCulture);
+            return RunServerToolAsync("pg_ctl", [
+                "-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+                "-o", $"-p {port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={(_durableCommits ? "on" : "off")} -c full_page_writes=off -c max_connections=200",
+                "start"]);
+        }
+
+        /// <summary>Stops the server as a crash would (no shutdown checkpoint); its data stays for <see cref="StartServerAsync"/>.</summary>
+        public Task StopServerAsync() => RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]);
 
         public void Stop()
         {
             try
             {
-                RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"]).GetAwaiter().GetResult();
+                StopServerAsync().GetAwaiter().GetResult();
             }
             catch (InvalidOperationException)
             {
@@ -209,4 +243,16 @@ public sealed class PostgresServer
             return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
+}
+
+/// <summary>A private PostgreSQL server that a test may stop (as a crash would) and start again.</summary>
+public sealed class PrivatePostgres(PostgresServer server, Func<Task> stop, Func<Task> start, Action delete) : IDisposable
+{
+    public PostgresServer Server { get; } = server;
+
+    public Task StopAsync() => stop();
+
+    public Task StartAsync() => start();
+
+    public void Dispose() => delete();
 }

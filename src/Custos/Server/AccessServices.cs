@@ -224,8 +224,9 @@ internal sealed class ProjectionWorker(LedgerProjector projector, ILogger<Projec
             {
                 return;
             }
-            catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException)
+            catch (Exception e) when (e is StoreUnavailableException or LedgerStoreException or System.Data.Common.DbException)
             {
+                // A database that went away mid-query is a reason to retry, not to stop the node.
                 logger.LogWarning("Projection of the ledger is behind: {Reason}", e.Message);
             }
         }
@@ -300,7 +301,7 @@ internal sealed class GrantExpiry(WorkflowService workflow, AccessStateHolder st
                 {
                     await workflow.RecordExpiriesAsync(stoppingToken);
                 }
-                catch (AccessNotReadyException e)
+                catch (Exception e) when (e is AccessNotReadyException or StoreUnavailableException or LedgerStoreException or Custos.Ledger.Log.LedgerAppendException or System.Data.Common.DbException)
                 {
                     logger.LogWarning("Grant expiries not ledgered yet: {Reason}", e.Message);
                 }

@@ -33,6 +33,7 @@ internal static class DetectionServices
         services.AddSingleton<IDecisionListener>(provider => provider.GetRequiredService<DetectionFeed>());
         services.AddSingleton<ILedgerAppendListener>(provider => provider.GetRequiredService<DetectionFeed>());
         services.AddSingleton<WorldIndexes>();
+        services.AddSingleton<DetectionLeadership>();
         services.AddSingleton<DetectionWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<DetectionWorker>());
         services.AddHealthChecks().AddCheck<DetectionHealthCheck>("detection");

@@ -87,7 +87,9 @@ internal sealed class LedgerFollower(
             {
                 return;
             }
-            catch (Exception e) when (e is LedgerStoreException or StoreUnavailableException or DbException or AccessNotReadyException)
+#pragma warning disable CA1031 // Whatever stops it from following, the node fails closed and tries again; it must not stop.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 if (state.NotCurrent is null)
                 {

@@ -173,10 +173,21 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening but not answering yet (a machine under load): ask again.
+            }
             await Task.Delay(100);
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException($"custos serve did not answer /healthz within {timeout.TotalSeconds} s: {server.StandardOutput}");
+    }
+
+    /// <summary>SIGKILL: the process dies where it stands, closing nothing itself.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>Sends SIGTERM and waits for the process to exit; returns its exit code.</summary>

@@ -253,6 +253,31 @@ public sealed class PostgresLedgerStore : ISequencingLedgerStore
         }
     }
 
+    /// <summary>Takes the lock named <paramref name="name"/> among every node on this ledger's database, if no one holds it; null if someone does.</summary>
+    public async Task<PostgresSessionLock?> TryLockAsync(string name, CancellationToken cancellation = default)
+    {
+        var connection = await OpenAsync(cancellation);
+        try
+        {
+            if (await PostgresSessionLock.TryTakeAsync(connection, name, cancellation) is { } taken)
+            {
+                return taken;
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            await connection.DisposeAsync();
+            throw new LedgerStoreException($"cannot take the lock '{name}' in {Description}: {e.Message}", e);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await connection.DisposeAsync();
+        return null;
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellation)
