@@ -16,17 +16,20 @@ public static class NoteKeys
     /// <summary>The signature type byte of Ed25519 in the signed-note format.</summary>
     public const byte Ed25519Type = 0x01;
 
+    /// <summary>The type byte of an Ed25519 cosigner key (C2SP tlog-cosignature, <c>cosignature/v1</c>).</summary>
+    public const byte CosignatureType = 0x04;
+
     public const string PrivateKeyPrefix = "PRIVATE+KEY+";
 
     internal static readonly SignatureAlgorithm Algorithm = SignatureAlgorithm.Ed25519;
 
-    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey)
+    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)
     {
         var nameBytes = Encoding.UTF8.GetBytes(name);
         var input = new byte[nameBytes.Length + 2 + publicKey.Length];
         nameBytes.CopyTo(input, 0);
         input[nameBytes.Length] = 0x0A;
-        input[nameBytes.Length + 1] = Ed25519Type;
+        input[nameBytes.Length + 1] = type;
         publicKey.CopyTo(input.AsSpan(nameBytes.Length + 2));
         return BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(input));
     }
@@ -60,9 +63,9 @@ public static class NoteKeys
         {
             throw new NoteKeyException($"{what} has a key that is not base64.", e);
         }
-        if (key.Length != 33 || key[0] != Ed25519Type)
+        if (key.Length != 33 || key[0] is not (Ed25519Type or CosignatureType))
         {
-            throw new NoteKeyException($"{what} is not an Ed25519 key (type byte 0x01 and 32 key bytes).");
+            throw new NoteKeyException($"{what} is not an Ed25519 key (type byte 0x01, or 0x04 for a cosigner, and 32 key bytes).");
         }
         return (parts[0], id, key);
     }

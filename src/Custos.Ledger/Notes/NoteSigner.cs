@@ -13,30 +13,38 @@ public sealed class NoteSigner : IDisposable
 {
     private readonly Key _key;
 
-    private NoteSigner(string name, Key key)
+    private NoteSigner(string name, Key key, byte type)
     {
         Name = name;
         _key = key;
+        Type = type;
         PublicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
-        KeyId = NoteKeys.KeyId(name, PublicKey);
+        KeyId = NoteKeys.KeyId(name, PublicKey, type);
     }
 
     public string Name { get; }
+
+    /// <summary><see cref="NoteKeys.Ed25519Type"/> for a note signer, <see cref="NoteKeys.CosignatureType"/> for a witness's cosigner.</summary>
+    public byte Type { get; }
 
     public uint KeyId { get; }
 
     public byte[] PublicKey { get; }
 
     /// <summary>What an auditor is given: <c>name+hexid+base64(0x01 || public key)</c>.</summary>
-    public string VerifierKey => $"{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([NoteKeys.Ed25519Type, .. PublicKey])}";
+    public string VerifierKey => $"{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([Type, .. PublicKey])}";
 
     public NoteVerifier Verifier => NoteVerifier.Parse(VerifierKey);
 
-    public static NoteSigner Generate(string name)
+    public static NoteSigner Generate(string name, byte type = NoteKeys.Ed25519Type)
     {
         RequireName(name);
+        if (type is not (NoteKeys.Ed25519Type or NoteKeys.CosignatureType))
+        {
+            throw new NoteKeyException($"0x{type:x2} is not a key type Custos signs with.");
+        }
         var key = Key.Create(NoteKeys.Algorithm, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        return new NoteSigner(name, key);
+        return new NoteSigner(name, key, type);
     }
 
     /// <summary>Reads a signer key string; its key id must match the name and key.</summary>
@@ -51,7 +59,7 @@ public sealed class NoteSigner : IDisposable
         var (name, id, seed) = NoteKeys.ParseKeyString(signerKey[NoteKeys.PrivateKeyPrefix.Length..], "The signer key");
         var key = Key.Import(NoteKeys.Algorithm, seed.AsSpan(1), KeyBlobFormat.RawPrivateKey,
             new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        var signer = new NoteSigner(name, key);
+        var signer = new NoteSigner(name, key, seed[0]);
         if (signer.KeyId != id)
         {
             signer.Dispose();
@@ -64,18 +72,29 @@ public sealed class NoteSigner : IDisposable
     public string ExportSignerKey()
     {
         var seed = _key.Export(KeyBlobFormat.RawPrivateKey);
-        return $"{NoteKeys.PrivateKeyPrefix}{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([NoteKeys.Ed25519Type, .. seed])}";
+        return $"{NoteKeys.PrivateKeyPrefix}{Name}+{NoteKeys.Hex(KeyId)}+{Convert.ToBase64String([Type, .. seed])}";
     }
 
     /// <summary>Signs <paramref name="text"/> (which must end in a newline) and returns the signed note.</summary>
     public string Sign(string text)
     {
         SignedNote.RequireValidText(text);
-        var signature = NoteKeys.Algorithm.Sign(_key, Encoding.UTF8.GetBytes(text));
-        var payload = new byte[4 + signature.Length];
+        if (Type != NoteKeys.Ed25519Type)
+        {
+            throw new InvalidOperationException("A cosigner key signs cosignatures, not notes.");
+        }
+        return $"{text}\n{SignatureLine([], Encoding.UTF8.GetBytes(text))}";
+    }
+
+    /// <summary>A signature line over <paramref name="message"/>: <c>— name base64(key id || prefix || signature)</c> and a newline.</summary>
+    internal string SignatureLine(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> message)
+    {
+        var signature = NoteKeys.Algorithm.Sign(_key, message);
+        var payload = new byte[4 + prefix.Length + signature.Length];
         BinaryPrimitives.WriteUInt32BigEndian(payload, KeyId);
-        signature.CopyTo(payload, 4);
-        return $"{text}\n{SignedNote.SignaturePrefix}{Name} {Convert.ToBase64String(payload)}\n";
+        prefix.CopyTo(payload.AsSpan(4));
+        signature.CopyTo(payload, 4 + prefix.Length);
+        return $"{SignedNote.SignaturePrefix}{Name} {Convert.ToBase64String(payload)}\n";
     }
 
     public void Dispose() => _key.Dispose();

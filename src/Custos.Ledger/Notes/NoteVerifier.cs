@@ -10,15 +10,19 @@ public sealed class NoteVerifier
 {
     private readonly PublicKey _key;
 
-    private NoteVerifier(string name, uint keyId, PublicKey key, string text)
+    private NoteVerifier(string name, uint keyId, PublicKey key, string text, byte type)
     {
         Name = name;
         KeyId = keyId;
         _key = key;
         Text = text;
+        Type = type;
     }
 
     public string Name { get; }
+
+    /// <summary><see cref="NoteKeys.Ed25519Type"/> for a note signer's key, <see cref="NoteKeys.CosignatureType"/> for a witness's.</summary>
+    public byte Type { get; }
 
     public uint KeyId { get; }
 
@@ -34,12 +38,12 @@ public sealed class NoteVerifier
         {
             throw new NoteKeyException("The verifier key is not a valid Ed25519 public key.");
         }
-        var computed = NoteKeys.KeyId(name, key.AsSpan(1));
+        var computed = NoteKeys.KeyId(name, key.AsSpan(1), key[0]);
         if (computed != id)
         {
             throw new NoteKeyException($"The verifier key's id {NoteKeys.Hex(id)} does not match its name and key ({NoteKeys.Hex(computed)}).");
         }
-        return new NoteVerifier(name, id, publicKey, verifierKey);
+        return new NoteVerifier(name, id, publicKey, verifierKey, key[0]);
     }
 
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>

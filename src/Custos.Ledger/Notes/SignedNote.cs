@@ -25,8 +25,38 @@ public static class SignedNote
     /// <exception cref="NoteVerificationException">The note is malformed, unsigned by the key, or its signature fails.</exception>
     public static string Open(string note, NoteVerifier verifier)
     {
-        ArgumentNullException.ThrowIfNull(note);
         ArgumentNullException.ThrowIfNull(verifier);
+        if (verifier.Type != NoteKeys.Ed25519Type)
+        {
+            throw new ArgumentException("A cosigner's key checks cosignatures (Cosignatures.Verify), not notes.", nameof(verifier));
+        }
+        var (text, signatures) = Parse(note);
+        var message = StrictUtf8.GetBytes(text);
+        var verified = false;
+        foreach (var (name, keyId, signature) in signatures)
+        {
+            if (name != verifier.Name || keyId != verifier.KeyId)
+            {
+                continue; // some other party's signature: neither trusted nor a reason to reject
+            }
+            if (!verifier.Verify(message, signature))
+            {
+                throw new NoteVerificationException($"The signature of {name} on the note is invalid.");
+            }
+            verified = true;
+        }
+        if (!verified)
+        {
+            throw new NoteVerificationException($"The note carries no signature of the key {verifier.Name}+{NoteKeys.Hex(verifier.KeyId)}.");
+        }
+        return text;
+    }
+
+    /// <summary>Splits a note into its text and its signatures, checking only their form.</summary>
+    /// <exception cref="NoteVerificationException">The note is malformed.</exception>
+    internal static (string Text, IReadOnlyList<(string Name, uint KeyId, byte[] Signature)> Signatures) Parse(string note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
         if (Encoding.UTF8.GetByteCount(note) > MaxNoteBytes)
         {
             throw new NoteVerificationException("The note is too large.");
@@ -56,26 +86,7 @@ public static class SignedNote
         {
             throw new NoteVerificationException("The note has too many signatures.");
         }
-        var message = StrictUtf8.GetBytes(text);
-        var verified = false;
-        foreach (var line in lines)
-        {
-            var (name, keyId, signature) = ParseSignatureLine(line);
-            if (name != verifier.Name || keyId != verifier.KeyId)
-            {
-                continue; // some other party's signature: neither trusted nor a reason to reject
-            }
-            if (!verifier.Verify(message, signature))
-            {
-                throw new NoteVerificationException($"The signature of {name} on the note is invalid.");
-            }
-            verified = true;
-        }
-        if (!verified)
-        {
-            throw new NoteVerificationException($"The note carries no signature of the key {verifier.Name}+{NoteKeys.Hex(verifier.KeyId)}.");
-        }
-        return text;
+        return (text, [.. lines.Select(ParseSignatureLine)]);
     }
 
     /// <summary>A note's text is non-empty UTF-8 ending in a newline, without other control characters.</summary>
