@@ -15,6 +15,12 @@ using Custos.Formats;
 //   replay WORLD EVENTS [--repeat N]   time the replay of files (JSON parsing included)
 //   memory [--days D] [--staff S]      a long stream over a fixed set of readers: state size per 10 days
 //   trace WORLD EVENTS READER          every finding about one reader (for tuning)
+//   restart WORLD EVENTS --day D       a restart on day D rebuilt from the last 30, 45, 60 days or
+//                                      from the start: which alerts raised after D differ from an
+//                                      engine that never stopped, and what the rebuild costs
+//   cost WORLD EVENTS [--repeat N]     where a replay's CPU goes, per stage (world, parsing,
+//                                      observation, each detector, correlation): CPU time and
+//                                      bytes allocated per event, the least of N runs
 //   profile WORLD EVENTS               engine time with each detector switched off in turn
 //   correlate [--joins J]             cost of one more read joining an alert of 10, 1k, 10k reads:
 //                                      correlator time and allocation, and the bytes the server's
@@ -44,6 +50,12 @@ switch (command)
         return 0;
     case "profile":
         Profile(args[1], args[2]);
+        return 0;
+    case "restart":
+        Restart(args[1], args[2], Option("--day", 60));
+        return 0;
+    case "cost":
+        Cost(args[1], args[2], args.Length > 4 && args[3] == "--repeat" ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3);
         return 0;
     case "trace":
         Trace(args[1], args[2], args[3]);
@@ -368,6 +380,136 @@ static void Profile(string worldPath, string eventsPath)
             best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-20} off: {best,8:0} ms ({events.Count / best * 1000:0} events/s)"));
+    }
+}
+
+static void Restart(string worldPath, string eventsPath, int day)
+{
+    var world = new WorldIndex(WorldFile.Read(worldPath));
+    var events = EventLog.ReadFile(eventsPath).ToList();
+    var restart = events[0].Time.UtcDateTime.Date.AddDays(day);
+    var never = Raised(events, out _);
+    Console.WriteLine($"restart at {restart:yyyy-MM-dd}: {never.Count} alerts raised after it by an engine that never stopped");
+    foreach (var days in new[] { 30, 45, 60, 0 })
+    {
+        var from = days == 0 ? DateTimeOffset.MinValue : new DateTimeOffset(restart.AddDays(-days), TimeSpan.Zero);
+        var rebuilt = Raised([.. events.Where(e => e.Time >= from)], out var rebuild);
+        var missing = never.Except(rebuilt).Count();
+        var extra = rebuilt.Except(never).Count();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rebuilt from {(days == 0 ? "the start" : $"{days} days before")}: {rebuild.Events} events replayed in {rebuild.Cpu.TotalSeconds:0.00} s CPU; after the restart {rebuilt.Count} alerts, {missing} of the never-stopped engine's missing, {extra} it did not raise"));
+    }
+
+    // Alerts raised after the restart, by who, when and how severe: what oversight would see.
+    HashSet<string> Raised(List<AccessEvent> stream, out (int Events, TimeSpan Cpu) rebuild)
+    {
+        var raised = new HashSet<string>(StringComparer.Ordinal);
+        var engine = new DetectionEngine(world, change =>
+        {
+            if (change.Kind == AlertChangeKind.Raised && change.Alert.RaisedAt >= restart)
+            {
+                raised.Add($"{change.Alert.RaisedAt:O} {change.Alert.Detector} {string.Join(",", change.Alert.Readers.Order(StringComparer.Ordinal))}");
+            }
+        });
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var replayed = 0;
+        rebuild = (0, TimeSpan.Zero);
+        foreach (var e in stream)
+        {
+            if (e.Time >= restart && rebuild.Events == 0)
+            {
+                rebuild = (replayed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
+            }
+            engine.Observe(e);
+            replayed++;
+        }
+        engine.Flush();
+        return raised;
+    }
+}
+
+static void Cost(string worldPath, string eventsPath, int repeat)
+{
+    // Each stage timed on its own, single-threaded, the least of a few runs (the machine is
+    // shared): processor time, and bytes allocated on this thread, per event.
+    var (world, worldCpu, worldBytes) = Measure(() => new WorldIndex(WorldFile.Read(worldPath)), 1);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"world read and indexed: {worldCpu.TotalMilliseconds:0} ms CPU, {worldBytes / 1048576.0:0} MiB allocated"));
+    var (events, parseCpu, parseBytes) = Measure(() => EventLog.ReadFile(eventsPath).ToList(), repeat);
+    var n = events.Count;
+    Row("events.jsonl parsed", parseCpu, parseBytes);
+    var (_, observeCpu, observeBytes) = Measure(() =>
+    {
+        Observation? last = null;
+        foreach (var e in events)
+        {
+            last = new Observation(e, world, new DetectionOptions().ClosedCaseGrace);
+        }
+        return last;
+    }, repeat);
+    Row("observations only", observeCpu, observeBytes);
+    var all = new DetectionOptions();
+    var none = all with
+    {
+        ProtectedSubject = all.ProtectedSubject with { Enabled = false }, UnexplainedAccess = all.UnexplainedAccess with { Enabled = false },
+        GraphFanOut = all.GraphFanOut with { Enabled = false }, LocationProbing = all.LocationProbing with { Enabled = false },
+        PeerOutlier = all.PeerOutlier with { Enabled = false }, DeniedBurst = all.DeniedBurst with { Enabled = false },
+        ResidencyProbing = all.ResidencyProbing with { Enabled = false }, SelfColleague = all.SelfColleague with { Enabled = false },
+        ApprovalCollusion = all.ApprovalCollusion with { Enabled = false }, OffHours = all.OffHours with { Enabled = false },
+        Returning = all.Returning with { Enabled = false },
+    };
+    var (_, emptyCpu, emptyBytes) = Engine(none);
+    Row("engine, no detector", emptyCpu, emptyBytes);
+    foreach (var (name, options) in new (string, DetectionOptions)[]
+    {
+        ("protected-subject", none with { ProtectedSubject = all.ProtectedSubject }),
+        ("unexplained-access", none with { UnexplainedAccess = all.UnexplainedAccess }),
+        ("graph-fan-out", none with { GraphFanOut = all.GraphFanOut }),
+        ("location-probing", none with { LocationProbing = all.LocationProbing }),
+        ("peer-outlier", none with { PeerOutlier = all.PeerOutlier }),
+        ("denied-burst", none with { DeniedBurst = all.DeniedBurst }),
+        ("residency-probing", none with { ResidencyProbing = all.ResidencyProbing }),
+        ("self-colleague", none with { SelfColleague = all.SelfColleague }),
+        ("off-hours", none with { OffHours = all.OffHours }),
+        ("returning", none with { Returning = all.Returning }),
+    })
+    {
+        var (_, cpu, bytes) = Engine(options);
+        Row($"  + {name}", cpu - emptyCpu, bytes - emptyBytes);
+    }
+    var (_, allCpu, allBytes) = Engine(all);
+    Row("engine, every detector", allCpu, allBytes);
+    Row("replay (parsing + engine)", parseCpu + allCpu, parseBytes + allBytes);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replay: {n / (parseCpu + allCpu).TotalSeconds:0} events per CPU-second; whole run with the world: {n / (worldCpu + parseCpu + allCpu).TotalSeconds:0}"));
+
+    (object, TimeSpan, long) Engine(DetectionOptions options) => Measure<object>(() =>
+    {
+        var engine = new DetectionEngine(world, _ => { }, options);
+        foreach (var e in events)
+        {
+            engine.Observe(e);
+        }
+        engine.Flush();
+        return engine;
+    }, repeat);
+
+    void Row(string stage, TimeSpan cpu, long bytes) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{stage,-28} {cpu.TotalMilliseconds * 1e6 / n,8:0} ns CPU/event {(double)bytes / n,8:0} B/event"));
+
+    static (T Result, TimeSpan Cpu, long Bytes) Measure<T>(Func<T> run, int times)
+    {
+        T result = default!;
+        var best = (Cpu: TimeSpan.MaxValue, Bytes: long.MaxValue);
+        for (var i = 0; i < times; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
+            result = run();
+            var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            best = (spent < best.Cpu ? spent : best.Cpu, Math.Min(best.Bytes, GC.GetAllocatedBytesForCurrentThread() - bytes));
+        }
+        return (result, best.Cpu, best.Bytes);
     }
 }
 

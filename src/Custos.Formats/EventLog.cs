@@ -4,20 +4,15 @@ namespace Custos.Formats;
 public static class EventLog
 {
     /// <summary>Streams the events of <paramref name="path"/>, checking that time never goes backwards.</summary>
-    public static IEnumerable<AccessEvent> ReadFile(string path)
-    {
-        using var reader = JsonLines.OpenText(path);
-        foreach (var e in Read(reader, path))
-        {
-            yield return e;
-        }
-    }
+    public static IEnumerable<AccessEvent> ReadFile(string path) => InTimeOrder(JsonLines.ReadFileNumbered<AccessEvent>(path), path);
 
-    public static IEnumerable<AccessEvent> Read(TextReader reader, string source)
+    public static IEnumerable<AccessEvent> Read(TextReader reader, string source) => InTimeOrder(JsonLines.ReadNumbered<AccessEvent>(reader, source), source);
+
+    private static IEnumerable<AccessEvent> InTimeOrder(IEnumerable<(long Line, AccessEvent Event)> events, string source)
     {
         var previous = DateTimeOffset.MinValue;
         string? previousId = null;
-        foreach (var (line, e) in JsonLines.ReadNumbered<AccessEvent>(reader, source))
+        foreach (var (line, e) in events)
         {
             if (e.Time < previous)
             {

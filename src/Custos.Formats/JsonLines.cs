@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Custos.Formats;
 
@@ -38,13 +39,76 @@ public static class JsonLines
         }
     }
 
-    public static IEnumerable<T> ReadFile<T>(string path)
+    public static IEnumerable<T> ReadFile<T>(string path) => ReadFileNumbered<T>(path).Select(entry => entry.Item);
+
+    /// <summary>
+    /// The items of a file with their lines, parsed from the file's bytes: the same items and
+    /// the same errors as <see cref="ReadNumbered{T}(TextReader, string)"/> on the decoded text,
+    /// without a string per line.
+    /// </summary>
+    internal static IEnumerable<(long Line, T Item)> ReadFileNumbered<T>(string path)
     {
-        using var reader = OpenText(path);
-        foreach (var item in Read<T>(reader, path))
+        using var stream = OpenRead(path);
+        var lines = new Utf8LineReader(stream);
+        if (!lines.IsUtf8())
         {
-            yield return item;
+            stream.Position = 0;
+            using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            foreach (var entry in ReadNumbered<T>(text, path))
+            {
+                yield return entry;
+            }
+            yield break;
         }
+        long number = 0;
+        while (Next<T>(lines, path, ref number) is { } item)
+        {
+            yield return (number, item);
+        }
+    }
+
+    /// <summary>The next item, skipping blank lines; default at the end of the file.</summary>
+    private static T? Next<T>(Utf8LineReader lines, string path, ref long number)
+    {
+        while (lines.TryReadLine(out var line))
+        {
+            number++;
+            if (IsBlank(line))
+            {
+                continue;
+            }
+            T? item;
+            try
+            {
+                // Bytes that are not UTF-8 are read as the decoder reads them (replaced), as before.
+                item = Utf8.IsValid(line)
+                    ? JsonSerializer.Deserialize<T>(line, FormatJson.Options)
+                    : JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(line), FormatJson.Options);
+            }
+            catch (JsonException e)
+            {
+                throw new ExchangeFormatException(path, number, FormatJson.Describe(e), e);
+            }
+            return item ?? throw new ExchangeFormatException(path, number, "expected an object, found null");
+        }
+        return default;
+    }
+
+    /// <summary><see cref="string.IsNullOrWhiteSpace"/> of the decoded line, decoding only a line with non-ASCII bytes.</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line)
+        {
+            if (b >= 0x80)
+            {
+                return string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(line));
+            }
+            if (!char.IsWhiteSpace((char)b))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static void Write<T>(TextWriter writer, T item)
@@ -64,6 +128,7 @@ public static class JsonLines
         }
     }
 
-    internal static StreamReader OpenText(string path) =>
-        FormatFiles.Read(path, file => new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 1 << 16 }));
+    // The line reader buffers; a second buffer underneath would only copy.
+    private static FileStream OpenRead(string path) =>
+        FormatFiles.Read(path, file => new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0));
 }

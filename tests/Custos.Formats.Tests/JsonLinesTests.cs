@@ -115,4 +115,76 @@ public sealed class JsonLinesTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void A_file_reads_as_its_decoded_text_reads_whatever_its_line_ends_and_blank_lines()
+    {
+        var second = Example.Replace("evt-000001", "evt-000002", StringComparison.Ordinal).Replace("14:05:00Z", "16:05:00.25+02:00", StringComparison.Ordinal);
+        var third = Example.Replace("evt-000001", "evt-000003", StringComparison.Ordinal).Replace("14:05:00Z", "14:06:00.1234567Z", StringComparison.Ordinal)
+            .Replace("staff:wei", "staff:w\u00e9i", StringComparison.Ordinal).Replace("user:10042", "user:ü", StringComparison.Ordinal);
+        var text = Example + "\r\n \t\r\n\u00a0\n" + second + "\r\r" + third;
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(text)).ToArray();
+
+        var fromFile = WithFile(bytes, path => EventLog.ReadFile(path).ToList());
+
+        var fromText = ReadEvents(text);
+        fromFile.Select(Json).ShouldBe(fromText.Select(Json));
+        fromFile.Select(e => e.Id).ShouldBe(["evt-000001", "evt-000002", "evt-000003"]);
+        fromFile[1].Time.ShouldBe(new DateTimeOffset(2026, 6, 3, 14, 5, 0, 250, TimeSpan.Zero));
+        fromFile[2].Time.Ticks.ShouldBe(new DateTimeOffset(2026, 6, 3, 14, 6, 0, TimeSpan.Zero).Ticks + 1_234_567);
+        fromFile[2].Reader.ShouldBe("staff:wéi");
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"id\": \"evt-2\"}")]
+    [InlineData("null")]
+    [InlineData("2026-06-03T14:05:00")]
+    [InlineData("2026-02-30T14:05:00Z")]
+    [InlineData("2026-06-03T24:00:00Z")]
+    [InlineData("2026-06-03T14:05:60Z")]
+    [InlineData("2026-06-03T14:05:00.12345678Z")]
+    [InlineData("2026-06-03T14:05:00+15:00")]
+    [InlineData("2026-06-03t14:05:00z")]
+    [InlineData("2026-06-03 14:05:00Z")]
+    public void A_bad_line_in_a_file_fails_as_it_fails_in_text(string bad)
+    {
+        var line = bad.StartsWith("20", StringComparison.Ordinal) ? Example.Replace("2026-06-03T14:05:00Z", bad, StringComparison.Ordinal) : bad;
+        var text = Example + "\n" + line + "\n";
+
+        var fromFile = Should.Throw<ExchangeFormatException>(() => WithFile(Encoding.UTF8.GetBytes(text), path => EventLog.ReadFile(path).ToList()));
+
+        var fromText = Should.Throw<ExchangeFormatException>(() => ReadEvents(text));
+        fromFile.Line.ShouldBe(2);
+        fromFile.Message.ShouldBe(fromText.Message.Replace("events.jsonl", fromFile.Source, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_read_as_the_decoder_reads_them()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Example).ToList();
+        var at = bytes.IndexOf((byte)'w');
+        bytes[at] = 0xFF;
+
+        var fromFile = WithFile([.. bytes], path => EventLog.ReadFile(path).Single());
+
+        fromFile.Reader.ShouldBe(ReadEvents(Encoding.UTF8.GetString([.. bytes])).Single().Reader);
+        fromFile.Reader.ShouldBe("staff:\ufffdei");
+    }
+
+    private static string Json(AccessEvent e) => System.Text.Json.JsonSerializer.Serialize(e, FormatJson.Options);
+
+    private static T WithFile<T>(byte[] bytes, Func<string, T> read)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, bytes);
+            return read(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -85,8 +85,11 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
             reader.Evidence.Dequeue();
         }
         // Refused categories were not read; only what was read says what the reader does.
-        foreach (var category in o.Allowed ? o.Event.Categories : [])
+        // (Indexed, not foreach: an enumerator through the interface is an allocation per event.)
+        var read = o.Allowed ? o.Event.Categories : [];
+        for (var i = 0; i < read.Count; i++)
         {
+            var category = read[i];
             if (!reader.CategorySubjects.TryGetValue(category, out var subjects))
             {
                 reader.CategorySubjects[category] = subjects = new CategoryDay();
@@ -132,8 +135,9 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
             }
         }
 
-        foreach (var category in o.Allowed ? o.Event.Categories : [])
+        for (var i = 0; i < read.Count; i++)
         {
+            var category = read[i];
             var subjects = reader.CategorySubjects[category].Subjects;
             if (subjects.Count < options.RareMinSubjects || reader.FiredRare.Contains(category)
                 || group.CategoryShare(category) >= options.RareShare)
@@ -173,8 +177,12 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
         group.Breadth.Add(warm ? Math.Min(reader.Subjects.Count, Limit(group.Breadth)) : reader.Subjects.Count);
         group.Volume.Add(warm ? Math.Min(reader.Events, Limit(group.Volume)) : reader.Events);
         group.Days++;
-        foreach (var category in reader.CategorySubjects.Keys)
+        foreach (var (category, today) in reader.CategorySubjects)
         {
+            if (today.Events.Count == 0)
+            {
+                continue; // read on an earlier day, kept for reuse
+            }
             group.CategoryDays[category] = group.CategoryDays.GetValueOrDefault(category) + 1;
         }
     }
@@ -206,7 +214,13 @@ public sealed class PeerOutlierDetector(PeerOutlierOptions options) : IDetector
             Events = 0;
             Explained = 0;
             Subjects.Clear();
-            CategorySubjects.Clear();
+            // Emptied, not dropped: a reader reads the same few categories day after day, and
+            // new sets for each every day were most of this detector's allocation.
+            foreach (var today in CategorySubjects.Values)
+            {
+                today.Subjects.Clear();
+                today.Events.Clear();
+            }
             Evidence.Clear();
             FiredVolume = false;
             FiredRare.Clear();
