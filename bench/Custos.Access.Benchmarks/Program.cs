@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using Custos.Access.Benchmarks;
 
 // dotnet run -c Release --project bench/Custos.Access.Benchmarks -- cpu [decisions]
-// dotnet run -c Release --project bench/Custos.Access.Benchmarks -- load --server URL --data DIR [--clients 64] [--seconds 30] [--warmup 5]
+// dotnet run -c Release --project bench/Custos.Access.Benchmarks -- load --server URL --data DIR [--clients 64] [--seconds 30] [--warmup 5] [--healthz]
 // dotnet run -c Release --project bench/Custos.Access.Benchmarks -- --filter '*'   (BenchmarkDotNet)
 switch (args.FirstOrDefault())
 {
@@ -21,7 +21,8 @@ switch (args.FirstOrDefault())
             Option("--data", ".custos"),
             int.Parse(Option("--clients", "64"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(Option("--warmup", "5"), CultureInfo.InvariantCulture)),
-            TimeSpan.FromSeconds(int.Parse(Option("--seconds", "30"), CultureInfo.InvariantCulture)));
+            TimeSpan.FromSeconds(int.Parse(Option("--seconds", "30"), CultureInfo.InvariantCulture)),
+            healthz: args.Contains("--healthz"));
         break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);
