@@ -5,6 +5,7 @@ using Custos.Oversight;
 using Custos.Server.Authentication;
 using Custos.Server.Scim;
 using Custos.Server.Telemetry;
+using Custos.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
@@ -133,6 +134,8 @@ public static class CustosServer
             .ValidateOnStart();
         services.AddCustosDetection(configuration);
         services.AddSingleton<LedgerBodies>();
+        services.AddCustosConsole();
+        services.AddSingleton<IViewerResolver, ConsoleEndpoints.Viewers>();
     }
 
     private static void UsePipeline(IApplicationBuilder app, Action<IEndpointRouteBuilder>? extraEndpoints)
@@ -142,9 +145,11 @@ public static class CustosServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestLimits();
+        app.UseCustosConsole();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseCustosConsoleForms();
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapHealthEndpoints();
@@ -157,6 +162,7 @@ public static class CustosServer
             endpoints.MapLedgerEndpoints();
             endpoints.MapTlogEndpoints();
             endpoints.MapAlertEndpoints();
+            endpoints.MapConsoleEndpoints();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Custos API"));
             extraEndpoints?.Invoke(endpoints);
