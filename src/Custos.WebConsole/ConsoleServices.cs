@@ -15,6 +15,8 @@ public static class ConsoleServices
         services.AddSingleton<ConsoleSessions>();
         services.AddSingleton<RequestsView>();
         services.AddSingleton<InboxView>();
+        services.AddSingleton<SubjectView>();
+        services.AddSingleton<OversightView>();
         // Sessions live in memory (ConsoleSessions), so anti-forgery keys may too: a restart
         // ends both, and nothing is written to a key ring outside the data directory.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();

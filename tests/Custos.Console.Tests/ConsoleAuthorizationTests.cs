@@ -45,6 +45,10 @@ public sealed class ConsoleAuthorizationTests : IDisposable
     /// <summary>Staff in good standing (Powers.TakePart); the inactive hold no power (invariant 9).</summary>
     private static Dictionary<Kind, int> TakingPart(int status) => new(SignedIn(status)) { [Kind.Subject] = 403, [Kind.Inactive] = 403 };
 
+    /// <summary>Only <paramref name="holders"/> get <paramref name="status"/>; everyone else signed in 403.</summary>
+    private static Dictionary<Kind, int> Only(int status, params Kind[] holders) =>
+        Enum.GetValues<Kind>().ToDictionary(k => k, k => k == Kind.None ? 401 : holders.Contains(k) ? status : 403);
+
     private static readonly Row[] Table =
     [
         new("GET /console/assets/{name}", "/console/assets/console.css", All(200)),
@@ -57,6 +61,20 @@ public sealed class ConsoleAuthorizationTests : IDisposable
         new("GET /console/inbox", "/console/inbox", TakingPart(200)),
         new("POST /console/inbox/{id}/approve", "/console/inbox/nothing-0/approve", TakingPart(400)),
         new("POST /console/inbox/{id}/deny", "/console/inbox/nothing-0/deny", TakingPart(400)),
+
+        // A data subject's own report (Powers.OwnReport).
+        new("GET /console/me", "/console/me", Only(200, Kind.Subject)),
+
+        // Revocation: admin and oversight (Powers.Revoke); break-glass review: oversight alone (Powers.Oversee).
+        new("GET /console/oversight", "/console/oversight", Only(200, Kind.Oversight, Kind.Admin)),
+        new("POST /console/oversight/revocations", "/console/oversight/revocations", Only(400, Kind.Oversight, Kind.Admin)),
+        new("POST /console/oversight/break-glass/{id}/review", "/console/oversight/break-glass/nothing-0/review", Only(400, Kind.Oversight)),
+
+        // Alerts: oversight in good standing (Powers.TriageAlerts); an alert not routed to the officer does not exist.
+        new("GET /console/alerts", "/console/alerts", Only(200, Kind.Oversight)),
+        new("POST /console/alerts", "/console/alerts", Only(400, Kind.Oversight)),
+        new("GET /console/alerts/{id}", "/console/alerts/nothing-0", Only(404, Kind.Oversight)),
+        new("POST /console/alerts/{id}/triage", "/console/alerts/nothing-0/triage", Only(400, Kind.Oversight)),
     ];
 
     [Fact]
@@ -87,6 +105,6 @@ public sealed class ConsoleAuthorizationTests : IDisposable
         wrong.ShouldBeEmpty();
     }
 
-    /// <summary>"/console" and "/console/" are one route; the table writes the group's root with its slash.</summary>
-    private static string Normalize(string pattern) => pattern == "/console/" || pattern == "/console" ? "/console/" : pattern.Replace("/console//", "/console/", StringComparison.Ordinal);
+    /// <summary>A trailing slash does not make another route; the table writes the console's root with its slash.</summary>
+    private static string Normalize(string pattern) => pattern.TrimEnd('/') is var trimmed && trimmed == "/console" ? "/console/" : trimmed;
 }

@@ -17,7 +17,8 @@ public sealed class ConsoleSecurityTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     /// <summary>Every console page, as someone who may see it and as someone who may not.</summary>
-    public static readonly string[] Pages = ["/console/", "/console/sign-in", "/console/requests", "/console/inbox", "/console/no-such-page"];
+    public static readonly string[] Pages =
+        ["/console/", "/console/sign-in", "/console/requests", "/console/inbox", "/console/me", "/console/oversight", "/console/alerts", "/console/no-such-page"];
 
     [Fact]
     public async Task Every_page_carries_a_content_security_policy_without_inline_script_or_eval()
@@ -52,9 +53,10 @@ public sealed class ConsoleSecurityTests : IDisposable
     {
         using var approver = await ConsoleClient.SignedInAsync(_app, "staff:priya");
         await RequestAsync("staff:harper");
-        foreach (var path in new[] { "/console/", "/console/requests", "/console/inbox" })
+        using var oversight = await ConsoleClient.SignedInAsync(_app, "staff:olu");
+        foreach (var (client, path) in new[] { (approver, "/console/"), (approver, "/console/requests"), (approver, "/console/inbox"), (oversight, "/console/oversight"), (oversight, "/console/alerts") })
         {
-            var (status, page, response) = await approver.GetAsync(path);
+            var (status, page, response) = await client.GetAsync(path);
             response.Dispose();
             status.ShouldBe(200, path);
             var forms = page.QuerySelectorAll("form");
@@ -161,6 +163,19 @@ public sealed class ConsoleSecurityTests : IDisposable
         home.Dispose();
         status.ShouldBe(401);
         page.QuerySelector("[role=alert]")!.TextContent.ShouldContain("not a well-formed JWT");
+    }
+
+    [Fact]
+    public async Task A_page_of_another_persons_job_answers_a_plain_403_page_that_says_what_it_needs()
+    {
+        using var reader = await ConsoleClient.SignedInAsync(_app, "staff:harper");
+        var (status, page, response) = await reader.GetAsync("/console/alerts");
+        response.Dispose();
+        status.ShouldBe(403);
+        page.QuerySelector("h1")!.TextContent.ShouldBe("Not allowed");
+        page.Body!.TextContent.ShouldContain("oversight in good standing");
+        // Her navigation offers only what she may do.
+        page.QuerySelectorAll("nav a").Select(a => a.GetAttribute("href")).ShouldBe(["/console/requests", "/console/inbox"]);
     }
 
     private static Dictionary<string, string> AskFields() => new()

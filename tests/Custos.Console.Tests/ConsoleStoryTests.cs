@@ -12,8 +12,10 @@ namespace Custos.WebConsole.Tests;
 /// <summary>
 /// The demo world's story in a real browser, signed in as each person in turn: a reader asks for
 /// a journalist's IP address, a colleague in the same department never sees the request, two
-/// independent approvers approve it with comments, and the reader's read is allowed, masked.
-/// Every page on the way is checked with axe.
+/// independent approvers approve it with comments, and the reader's read is allowed, masked; the
+/// read raises an alert that oversight opens, sees verified evidence for, and triages; oversight
+/// revokes the department and sees what was cut; the journalist sees the read by role and
+/// department, never by name. Every page on the way is checked with axe.
 /// </summary>
 public sealed class ConsoleStoryTests(Browser browser) : IDisposable
 {
@@ -36,7 +38,7 @@ public sealed class ConsoleStoryTests(Browser browser) : IDisposable
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     [Fact]
-    public async Task A_reader_asks_a_colleague_never_sees_it_two_independent_approvers_approve_and_the_read_is_allowed_masked()
+    public async Task The_incident_from_request_to_approval_read_alert_triage_revocation_and_the_journalists_report()
     {
         // harper, in internal audit, asks for the journalist's IP address under her case.
         var harper = await SignInAsync("staff:harper");
@@ -89,6 +91,65 @@ public sealed class ConsoleStoryTests(Browser browser) : IDisposable
         var decision = await read.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         decision.GetProperty("decision").GetString().ShouldBe("allow", decision.ToString());
         decision.GetProperty("categories").GetProperty("network.ip_address").GetProperty("mask").GetString().ShouldBe("ip-prefix");
+
+        // mason, in the same department, tries the same read under a case that does not name the
+        // journalist: refused, and it raises an alert; olu, outside audit, opens it.
+        using (var masonApi = _app.ClientAs("staff:mason", "US"))
+        {
+            using var attempt = await masonApi.PostAsJsonAsync(new Uri(BaseUrl + "/v1/decisions"),
+                new { subject = Journalist, categories = new[] { "network.ip_address" }, purpose = "internal-audit", @case = "case:IA-7" },
+                TestContext.Current.CancellationToken);
+            var refused = await attempt.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            refused.GetProperty("decision").GetString().ShouldBe("deny", refused.ToString());
+        }
+        var olu = await SignInAsync("staff:olu");
+        await olu.GotoAsync("/console/alerts");
+        var alertRow = olu.GetByRole(AriaRole.Row).Filter(new() { HasText = "staff:mason" }).First;
+        // Detection follows the ledger: the alert is there within seconds, not at once.
+        for (var attempt = 0; attempt < 60 && await alertRow.CountAsync() == 0; attempt++)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            await olu.ReloadAsync();
+        }
+        await Assertions.Expect(alertRow).ToBeVisibleAsync();
+        await Browser.ShouldBeAccessibleAsync(olu);
+        await Browser.ScreenshotAsync(olu, "alerts");
+        await alertRow.GetByRole(AriaRole.Link).ClickAsync();
+        await Assertions.Expect(olu.GetByText("verified", new() { Exact = true }).First).ToBeVisibleAsync();
+        (await olu.GetByText("not verified").CountAsync()).ShouldBe(0);
+        await Browser.ShouldBeAccessibleAsync(olu);
+        await Browser.ScreenshotAsync(olu, "alert");
+        await olu.GetByLabel("Note").FillAsync("mason tried to read a journalist's IP address for the leak hunt");
+        await olu.GetByRole(AriaRole.Button, new() { Name = "Confirmed" }).ClickAsync();
+        await Assertions.Expect(olu.GetByRole(AriaRole.Status)).ToContainTextAsync("Your triage is recorded");
+        await Assertions.Expect(olu.GetByText("confirmed by staff:olu")).ToBeVisibleAsync();
+
+        // olu revokes the whole department; the page lists what it cut.
+        await olu.GotoAsync("/console/oversight");
+        await olu.GetByLabel("A department").CheckAsync();
+        await olu.GetByLabel("Department", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Internal Audit and Risk Control" });
+        await olu.GetByLabel("Reason").FillAsync("the department used standing access against journalists");
+        await olu.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var cut = olu.GetByRole(AriaRole.Status);
+        await Assertions.Expect(cut).ToContainTextAsync("staff:harper");
+        await Assertions.Expect(cut).ToContainTextAsync("staff:mason");
+        await Assertions.Expect(cut.Locator("dd").Nth(1)).Not.ToHaveTextAsync("none");
+        await Browser.ShouldBeAccessibleAsync(olu);
+        await Browser.ScreenshotAsync(olu, "oversight");
+
+        // The journalist sees the read: by role and department, never by name, and the proof.
+        var journalist = await SignInAsync(Journalist, location: null);
+        await journalist.GotoAsync("/console/me");
+        var line = journalist.GetByRole(AriaRole.Row).Filter(new() { HasText = "masked (ip-prefix)" });
+        await Assertions.Expect(line).ToContainTextAsync("auditor, Internal Audit and Risk Control");
+        await Assertions.Expect(line).ToContainTextAsync("allowed");
+        await Assertions.Expect(journalist.GetByRole(AriaRole.Row).Filter(new() { HasText = "refused" })).ToContainTextAsync("Internal Audit and Risk Control");
+        var report = await journalist.ContentAsync();
+        report.ShouldNotContain("harper");
+        report.ShouldNotContain("mason");
+        await Assertions.Expect(journalist.GetByText("signature verified")).ToBeVisibleAsync();
+        await Browser.ShouldBeAccessibleAsync(journalist);
+        await Browser.ScreenshotAsync(journalist, "me");
     }
 
     [Fact]

@@ -77,7 +77,7 @@ internal static class AlertEndpoints
             : new Overseer(caller.Id!, OversightRouter.ExternalQueue, External: true);
     }
 
-    private static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> ListAsync(
+    internal static async Task<Results<Ok<AlertPage>, ProblemHttpResult>> ListAsync(
         Caller caller, AccessStore store, WorldIndexes worlds,
         string? status, [FromQuery(Name = "state")] string? lifecycle, string? detector, string? severity, string? reader, string? subject,
         DateTimeOffset? since, DateTimeOffset? until, int? limit, string? cursor, CancellationToken cancellation)
@@ -139,7 +139,7 @@ internal static class AlertEndpoints
         return TypedResults.Ok(new AlertPage(bodies, next));
     }
 
-    private static async Task<Results<Ok<AlertDetail>, ProblemHttpResult>> DetailAsync(
+    internal static async Task<Results<Ok<AlertDetail>, ProblemHttpResult>> DetailAsync(
         string id, Caller caller, AccessStore store, WorldIndexes worlds, ServerLedger ledger, CancellationToken cancellation)
     {
         var overseer = Overseer.Of(caller);
@@ -167,7 +167,7 @@ internal static class AlertEndpoints
         return TypedResults.Ok(new AlertDetail(await AlertBody.FromAsync(alert, store, cancellation), proofs));
     }
 
-    private static async Task<Results<Ok<TriageResult>, ProblemHttpResult>> TriageAsync(
+    internal static async Task<Results<Ok<TriageResult>, ProblemHttpResult>> TriageAsync(
         string id, TriageRequest? body, Caller caller, AccessStore store, WorldIndexes worlds,
         IAccessLedger ledger, DetectionWorker worker, TimeProvider time, CancellationToken cancellation)
     {

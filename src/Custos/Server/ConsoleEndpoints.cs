@@ -52,6 +52,22 @@ internal static class ConsoleEndpoints
             view.DecideAsync(viewer, id, approve: true, form, cancellation)).RequireAuthorization(Powers.TakePart);
         console.MapPost("/inbox/{id}/deny", (string id, IFormCollection form, Viewer viewer, InboxView view, CancellationToken cancellation) =>
             view.DecideAsync(viewer, id, approve: false, form, cancellation)).RequireAuthorization(Powers.TakePart);
+
+        console.MapGet("/me", async (Viewer viewer, SubjectView view, ServerLedger ledger, TimeProvider time, CancellationToken cancellation) =>
+        {
+            // The checkpoint first: the report, built after it, holds every decision it covers.
+            var checkpoint = await ledger.CheckpointAsync(cancellation);
+            var log = await ledger.GetLogAsync(cancellation);
+            return await view.ShowAsync(viewer, SignedPoint.Open(checkpoint.Note, log.Metadata.VerifierKey, time.GetUtcNow()), cancellation);
+        }).RequireAuthorization(Powers.OwnReport);
+
+        console.MapGet("/oversight", (Viewer viewer, string? cut, string? done, OversightView view) => view.Show(viewer, cut, done)).RequireAuthorization(Powers.Revoke);
+        console.MapPost("/oversight/revocations", (IFormCollection form, Viewer viewer, OversightView view, CancellationToken cancellation) =>
+            view.RevokeAsync(viewer, form, cancellation)).RequireAuthorization(Powers.Revoke);
+        console.MapPost("/oversight/break-glass/{id}/review", (string id, IFormCollection form, Viewer viewer, OversightView view, CancellationToken cancellation) =>
+            view.ReviewAsync(viewer, id, form, cancellation)).RequireAuthorization(Powers.Oversee);
+
+        console.MapConsoleAlerts();
         return endpoints;
     }
 
@@ -72,7 +88,7 @@ internal static class ConsoleEndpoints
                 Triages: await Holds(Powers.TriageAlerts),
                 Revokes: await Holds(Powers.Revoke),
                 Oversees: await Holds(Powers.Oversee),
-                IsSubject: caller.Id.StartsWith(Caller.SubjectPrefix, StringComparison.Ordinal));
+                IsSubject: await Holds(Powers.OwnReport));
         }
     }
 }

@@ -38,6 +38,9 @@ internal static class Powers
     /// <summary>The subject the report is about, or oversight in good standing.</summary>
     public const string ReadAccessReport = "read-access-report";
 
+    /// <summary>A data subject's own token (<c>user:…</c>): their own access report, in the console.</summary>
+    public const string OwnReport = "own-report";
+
     /// <summary>A ledger auditor: a <c>service:auditor</c> identity, or staff in good standing with the ledger-auditor role.</summary>
     public const string Audit = "audit";
 
@@ -56,6 +59,7 @@ internal static class Powers
         new(ReadAccessReport, "the subject the report is about, or oversight in good standing", (caller, http) =>
             (caller.Id is { } id && Equals(http.Request.RouteValues["id"], id)) || caller.Holds(Roles.Oversight)),
         new(Audit, "an auditor", (caller, _) => caller.IsAuditor),
+        new(OwnReport, "a data subject's own token (user:…)", (caller, _) => caller.Id?.StartsWith(Caller.SubjectPrefix, StringComparison.Ordinal) == true),
     ];
 
     /// <summary>Oversight in good standing, or one of the deployment's external reviewers (outside counsel).</summary>
