@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Custos.Access.Decisions;
 using Custos.Access.Domain;
+using Custos.Access.Scim;
 using Custos.Access.Storage;
 using Custos.Access.Workflow;
 using Custos.Ledger.Log;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Custos.Access.Scim;
 using Custos.Cedar.Syntax;
 using Custos.Formats;
-using Custos.Server.Scim;
 
 namespace Custos.Tests.Fuzz;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Custos.Access.Decisions;
 using Custos.Access.Provisioning;
+using Custos.Access.Scim;
 using Custos.Access.Workflow;
 using Custos.Formats;
 using Custos.Server.Authentication;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Custos.Formats;
 
-namespace Custos.Server.Scim;
+namespace Custos.Access.Scim;
 
 /// <summary>
 /// SCIM Users are Custos's staff (formats.md, <c>staff[]</c>). The mapping (docs/scim.md):
@@ -16,7 +16,7 @@ namespace Custos.Server.Scim;
 /// Other attributes (name, emails, externalId, …) are accepted and not kept: Custos holds no more
 /// about its staff than its decisions need.
 /// </summary>
-internal static class ScimUsers
+public static class ScimUsers
 {
     public static JsonObject ToJson(StaffMember member, string baseUrl)
     {

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Custos.Formats;
 
-namespace Custos.Server.Scim;
+namespace Custos.Access.Scim;
 
 /// <summary>
 /// SCIM Groups are Custos's departments (formats.md, <c>departments[]</c>): <c>id</c> is the
@@ -12,7 +12,7 @@ namespace Custos.Server.Scim;
 /// department, so adding a member to a Group moves them there from their old one, and a member
 /// cannot be removed except by moving them to another Group.
 /// </summary>
-internal static class ScimGroups
+public static class ScimGroups
 {
     public static JsonObject ToJson(Department department, World world, string baseUrl)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Custos.Server.Scim;
+namespace Custos.Access.Scim;
 
 /// <summary>Reading attribute values as identity providers send them, with errors that name the attribute.</summary>
 internal static class ScimValues

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Custos.Server.Scim;
+namespace Custos.Access.Scim;
 
 /// <summary>
 /// An attribute path (RFC 7644 section 3.10): an optional schema URN, an attribute and an
@@ -11,7 +11,7 @@ namespace Custos.Server.Scim;
 /// <c>urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value</c>.
 /// Schema null means the resource's core schema. Names compare case-insensitively.
 /// </summary>
-internal sealed record AttrPath(string? Schema, string Attribute, string? SubAttribute)
+public sealed record AttrPath(string? Schema, string Attribute, string? SubAttribute)
 {
     private static readonly string[] Known =
         [.. new[] { ScimSchemas.User, ScimSchemas.Group, ScimSchemas.EnterpriseUser, ScimSchemas.Staff, ScimSchemas.Department }.OrderByDescending(s => s.Length)];
@@ -82,7 +82,7 @@ internal sealed record AttrPath(string? Schema, string Attribute, string? SubAtt
 /// <c>and</c>, <c>or</c>, <c>not ( … )</c>, parentheses and value paths <c>emails[type eq "work"]</c>.
 /// String comparisons ignore case, as for <c>userName</c> and <c>displayName</c> (caseExact false).
 /// </summary>
-internal abstract record ScimFilter
+public abstract record ScimFilter
 {
     /// <summary>
     /// The longest filter, in characters. Filters an identity provider sends name an attribute or
@@ -370,7 +370,7 @@ internal abstract record ScimFilter
 /// sub-attribute — <c>active</c>, <c>members[value eq "staff:wei"]</c>,
 /// <c>addresses[type eq "work"].country</c>.
 /// </summary>
-internal sealed record PatchPath(AttrPath Path, ScimFilter? Filter, string? ValueSubAttribute)
+public sealed record PatchPath(AttrPath Path, ScimFilter? Filter, string? ValueSubAttribute)
 {
     public static PatchPath Parse(string text)
     {
