@@ -44,7 +44,7 @@ internal static class AccessCommand
         var duration = new Option<TimeSpan?>("--duration")
         {
             Description = "How long the grant should last, such as 8h or 2d (default: the server's, 24h).",
-            CustomParser = result => Durations.Parse(result),
+            CustomParser = result => DurationArgument.Parse(result),
         };
 
         var command = new Command("request", "Ask for exactly these categories of these subjects, for a purpose and a case, for a time.")

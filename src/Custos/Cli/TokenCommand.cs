@@ -39,7 +39,7 @@ internal static class TokenCommand
         {
             Description = "Lifetime, such as 1h, 30m or 2h30m (default 1h); at most 24h, or 90d for a service:ID.",
             DefaultValueFactory = _ => TimeSpan.FromHours(1),
-            CustomParser = result => Durations.Parse(result),
+            CustomParser = result => DurationArgument.Parse(result),
         };
 
         var data = new Option<string>("--data")

@@ -104,7 +104,7 @@ public static class CustosServer
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Custos API";
-            document.Info.Version = Cli.BuildInfo.Version;
+            document.Info.Version = BuildInfo.Version;
             document.Info.Description = "Decisions, ledger and oversight for staff access to users' personal data.";
             return Task.CompletedTask;
         }));

@@ -1,12 +1,11 @@
 using Custos.Access.Decisions;
 using Custos.Access.Workflow;
-using Custos.Cli;
+using Custos.Formats;
 using Custos.Server.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Custos.Formats;
 
 namespace Custos.Server;
 

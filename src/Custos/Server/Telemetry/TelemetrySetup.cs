@@ -38,7 +38,7 @@ internal static class TelemetrySetup
 
         var endpoint = options.Otlp.ResolveEndpoint();
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("custos", serviceVersion: Cli.BuildInfo.Version))
+            .ConfigureResource(resource => resource.AddService("custos", serviceVersion: BuildInfo.Version))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter([.. Sources]).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();

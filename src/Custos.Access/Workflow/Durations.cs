@@ -1,26 +1,15 @@
-using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Custos.Cli;
+namespace Custos.Access.Workflow;
 
 /// <summary>
 /// Durations as people type them (<c>90s</c>, <c>30m</c>, <c>1h</c>, <c>2h30m</c>, <c>14d</c>), or
-/// as ISO 8601 writes them (<c>PT8H</c>, <c>P2D</c>), on the command line and in API bodies.
+/// as ISO 8601 writes them (<c>PT8H</c>, <c>P2D</c>): how long a grant is asked for, on the
+/// command line and in API bodies alike.
 /// </summary>
-internal static partial class Durations
+public static partial class Durations
 {
-    public static TimeSpan Parse(ArgumentResult result)
-    {
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-        if (TryParse(text, out var value) && value > TimeSpan.Zero)
-        {
-            return value;
-        }
-        result.AddError($"'{text}' is not a duration such as 30m, 1h or 2h30m.");
-        return default;
-    }
-
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
