@@ -41,7 +41,7 @@ internal static class CpuPerDecision
         for (var i = 0; i < decisions; i++)
         {
             var read = Workload.Mix[i % Workload.Mix.Length];
-            await pipeline.DecideAsync(new ReaderIdentity(read.Reader, read.Location), read.Request, "pdp");
+            await pipeline.DecideAsync(new ReaderIdentity(read.Reader, read.Location), read.Request, DecisionMode.Pdp);
         }
     }
 }

@@ -50,6 +50,6 @@ public class PipelineBenchmarks
     public Task<Decision> Decide()
     {
         var read = Workload.Mix[_next++ % Workload.Mix.Length];
-        return _pipeline.DecideAsync(new ReaderIdentity(read.Reader, read.Location), read.Request, "pdp");
+        return _pipeline.DecideAsync(new ReaderIdentity(read.Reader, read.Location), read.Request, DecisionMode.Pdp);
     }
 }

@@ -153,7 +153,7 @@ static void Correlate(int joins)
                 record.Apply(0, new AlertEntry
                 {
                     Alert = "alr-1",
-                    Change = AlertEntry.Raised,
+                    Change = AlertEntryChange.Raised,
                     Time = at,
                     Detector = last!.Detector,
                     Severity = last.Severity,
@@ -179,7 +179,7 @@ static void Correlate(int joins)
                 long storeBytes = 0;
                 if (last.Evidence.Count > evidenceBefore)
                 {
-                    var entry = new AlertEntry { Alert = "alr-1", Change = AlertEntry.Updated, Time = at, Evidence = [size], Reason = last.Reason, Queue = "dept:oversight" };
+                    var entry = new AlertEntry { Alert = "alr-1", Change = AlertEntryChange.Updated, Time = at, Evidence = [size], Reason = last.Reason, Queue = "dept:oversight" };
                     record.Apply(1, entry);
                     storeBytes = entry.Serialize().Length + System.Text.Encoding.UTF8.GetByteCount(record.ToJson());
                 }

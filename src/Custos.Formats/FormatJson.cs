@@ -182,6 +182,10 @@ public static class FormatJson
             text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':';
     }
 
+    /// <summary>The name an enumeration value has in every format ("ip-prefix"), for the places that show it outside JSON.</summary>
+    public static string NameOf<T>(T value)
+        where T : struct, Enum => KebabCaseEnumConverter<T>.ByValue[value];
+
     /// <summary>Enumerations as their kebab-case names ("ip-prefix"); anything else names the choices.</summary>
     /// <remarks>Public so that source-generated contexts of the same formats can name it.</remarks>
     public sealed class KebabCaseEnumConverterFactory : JsonConverterFactory
@@ -198,7 +202,7 @@ public static class FormatJson
         private static readonly Dictionary<string, T> ByName = Enum.GetValues<T>()
             .ToDictionary(value => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString()), StringComparer.Ordinal);
 
-        private static readonly Dictionary<T, string> ByValue = ByName.ToDictionary(pair => pair.Value, pair => pair.Key);
+        public static readonly Dictionary<T, string> ByValue = ByName.ToDictionary(pair => pair.Value, pair => pair.Key);
 
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {

@@ -21,7 +21,7 @@ internal sealed class AlertProjector(AccessStore store, string projection)
 
     public async Task AddAsync(long index, AlertEntry entry, string json, CancellationToken cancellation)
     {
-        var alert = await FindAsync(entry.Alert, create: entry.Change == AlertEntry.Raised, cancellation);
+        var alert = await FindAsync(entry.Alert, create: entry.Change == AlertEntryChange.Raised, cancellation);
         if (alert is not null && alert.Apply(index, entry))
         {
             _pending.Add(new AlertProjectionChange(index, json, alert, entry.Readers, entry.Subjects));

@@ -89,7 +89,7 @@ internal sealed class AlertReconciler
         _lastSequence = Math.Max(_lastSequence, AlertRecord.SequenceOf(entry.Alert));
         if (!_open.TryGetValue(entry.Alert, out var record))
         {
-            if (entry.Change != AlertEntry.Raised || _ended.ContainsKey(entry.Alert))
+            if (entry.Change != AlertEntryChange.Raised || _ended.ContainsKey(entry.Alert))
             {
                 return; // an alert already closed or merged: nothing more can happen to it
             }
@@ -242,7 +242,7 @@ internal sealed class AlertReconciler
             entries.Add(new AlertEntry
             {
                 Alert = server,
-                Change = AlertEntry.Updated,
+                Change = AlertEntryChange.Updated,
                 Time = now,
                 Detector = alert.Detector,
                 // An alert's severity never falls: it is the highest of its findings.
@@ -262,14 +262,14 @@ internal sealed class AlertReconciler
             }
             var target = engineTarget is not null && _serverOf.TryGetValue(engineTarget, out var t) ? t : null;
             entries.Add(target is null
-                ? new AlertEntry { Alert = server, Change = AlertEntry.Closed, Time = now }
-                : new AlertEntry { Alert = server, Change = AlertEntry.Merged, Time = now, MergedInto = target });
+                ? new AlertEntry { Alert = server, Change = AlertEntryChange.Closed, Time = now }
+                : new AlertEntry { Alert = server, Change = AlertEntryChange.Merged, Time = now, MergedInto = target });
         }
         foreach (var server in _closes.Distinct(StringComparer.Ordinal))
         {
             if (IsLedgeredOrNew(server) && !_merges.Any(m => m.Server == server))
             {
-                entries.Add(new AlertEntry { Alert = server, Change = AlertEntry.Closed, Time = now });
+                entries.Add(new AlertEntry { Alert = server, Change = AlertEntryChange.Closed, Time = now });
             }
         }
         _touched.Clear();
@@ -283,7 +283,7 @@ internal sealed class AlertReconciler
     private static AlertEntry Raise(string server, Alert alert, string queue, IReadOnlyList<long> evidence, DateTimeOffset now) => new()
     {
         Alert = server,
-        Change = AlertEntry.Raised,
+        Change = AlertEntryChange.Raised,
         Time = now,
         Detector = alert.Detector,
         Severity = alert.Severity,

@@ -221,7 +221,7 @@ internal sealed class DetectionSession
             Id = "0", Time = _time.GetUtcNow(), Reader = "staff:warm-up", ReaderJurisdiction = "", Subject = "user:warm-up",
             Categories = [], Purpose = "warm-up", Case = null, Outcome = Outcome.Deny,
         });
-        var entry = new AlertEntry { Alert = AlertRecord.IdOf(0), Change = AlertEntry.Raised, Time = _time.GetUtcNow(), Severity = Severity.Low, Evidence = [0] };
+        var entry = new AlertEntry { Alert = AlertRecord.IdOf(0), Change = AlertEntryChange.Raised, Time = _time.GetUtcNow(), Severity = Severity.Low, Evidence = [0] };
         var record = new AlertRecord { Id = entry.Alert };
         record.Apply(0, entry);
         _ = AlertRecord.FromJson(record.ToJson());
@@ -479,9 +479,9 @@ internal sealed class DetectionSession
             var index = await _appender.AppendAsync(bytes, cancellation);
             _reconciler.Observe(index, entry);
             _pending[index] = new LedgerItem.AlertItem(entry, Encoding.UTF8.GetString(bytes));
-            if (entry.Change == AlertEntry.Raised)
+            if (entry.Change == AlertEntryChange.Raised)
             {
-                OversightTelemetry.Alerts.Add(1, new("detector", entry.Detector), new("state", AlertEntry.Raised));
+                OversightTelemetry.Alerts.Add(1, new("detector", entry.Detector), new("state", FormatJson.NameOf(AlertEntryChange.Raised)));
                 _logger.LogInformation("Alert {Alert} raised ({Detector}, {Severity}) about {Readers}, routed to {Queue}; ledger entry {Index}",
                     entry.Alert, entry.Detector, entry.Severity, string.Join(", ", entry.Readers), entry.Queue, index);
             }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Custos.Access.Alerts;
 using Custos.Access.Storage;
+using Custos.Formats;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -126,7 +127,7 @@ public sealed class WebhookSink(
         var stored = AlertJson.ReadEntry(entry.Entry);
         return new AlertDelivery(
             entry.LedgerIndex,
-            (stored as AlertEntry)?.Change ?? "triaged",
+            stored is AlertEntry change ? FormatJson.NameOf(change.Change) : "triaged",
             stored?.Time ?? alert.UpdatedAt,
             await AlertBody.FromAsync(alert, store, cancellation));
     }

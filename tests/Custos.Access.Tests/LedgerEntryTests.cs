@@ -115,7 +115,7 @@ public sealed class LedgerEntryTests
     {
         var alert = LedgerEntry.Parse(Encoding.UTF8.GetBytes(DocumentedAlert)).ShouldBeOfType<AlertEntry>();
         alert.Alert.ShouldBe("alr-1");
-        alert.Change.ShouldBe(AlertEntry.Raised);
+        alert.Change.ShouldBe(AlertEntryChange.Raised);
         alert.Time.ShouldBe(new DateTimeOffset(2026, 6, 3, 14, 5, 0, 12, TimeSpan.Zero));
         alert.Severity.ShouldBe(Severity.High);
         alert.RaisedAt.ShouldBe(new DateTimeOffset(2026, 6, 3, 14, 5, 0, TimeSpan.Zero));
@@ -171,5 +171,15 @@ public sealed class LedgerEntryTests
         var error = Should.Throw<JsonException>(() => LedgerEntry.ParseKnown(entry));
         error.Message.ShouldContain("grant-expired");
         error.Message.ShouldContain("'grant'");
+    }
+
+    [Fact]
+    public void A_change_or_mode_outside_its_closed_set_is_an_error_naming_the_choices()
+    {
+        var alert = """{"type":"alert","alert":"alr-1","change":"exploded","time":"2026-06-03T15:00:00Z"}"""u8.ToArray();
+        var decision = Encoding.UTF8.GetBytes(Fixtures[0].Ledgered.Replace("\"mode\":\"pdp\"", "\"mode\":\"proxy\"", StringComparison.Ordinal));
+
+        Should.Throw<JsonException>(() => LedgerEntry.Parse(alert)).Message.ShouldContain("\"raised\", \"updated\", \"closed\", \"merged\"");
+        Should.Throw<JsonException>(() => LedgerEntry.Parse(decision)).Message.ShouldContain("\"pdp\", \"gateway\"");
     }
 }

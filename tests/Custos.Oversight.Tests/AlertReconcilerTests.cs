@@ -43,14 +43,14 @@ public sealed class AlertReconcilerTests
         reconciler.Apply([new AlertChange(AlertChangeKind.Raised, Engine("alr-1", ["staff:mason"], [10]))], live: true);
         reconciler.Apply([new AlertChange(AlertChangeKind.Updated, Engine("alr-1", ["staff:mason"], [10, 11]))], live: true);
         var first = Ledger(reconciler, ref index).ShouldHaveSingleItem("two changes in one batch make one entry");
-        first.Change.ShouldBe(AlertEntry.Raised);
+        first.Change.ShouldBe(AlertEntryChange.Raised);
         first.Alert.ShouldBe("alr-1");
         first.Evidence.ShouldBe([10L, 11L]);
         first.Queue.ShouldBe("dept:oversight");
 
         reconciler.Apply([new AlertChange(AlertChangeKind.Updated, Engine("alr-1", ["staff:mason", "staff:wei"], [10, 11, 12]))], live: true);
         var update = Ledger(reconciler, ref index).ShouldHaveSingleItem();
-        update.Change.ShouldBe(AlertEntry.Updated);
+        update.Change.ShouldBe(AlertEntryChange.Updated);
         update.Readers.ShouldBe(["staff:wei"]);
         update.Evidence.ShouldBe([12L]);
         update.Subjects.ShouldBeEmpty();
@@ -62,7 +62,7 @@ public sealed class AlertReconcilerTests
         Ledger(reconciler, ref index, T.AddMinutes(2)).ShouldHaveSingleItem().Reason.ShouldBe("why, 3 events");
 
         reconciler.Apply([new AlertChange(AlertChangeKind.Closed, Engine("alr-1", ["staff:mason", "staff:wei"], [10, 11, 12]))], live: true);
-        Ledger(reconciler, ref index).ShouldHaveSingleItem().Change.ShouldBe(AlertEntry.Closed);
+        Ledger(reconciler, ref index).ShouldHaveSingleItem().Change.ShouldBe(AlertEntryChange.Closed);
         reconciler.OpenCount.ShouldBe(0);
     }
 
@@ -83,7 +83,7 @@ public sealed class AlertReconcilerTests
         ], live: true);
         var entries = Ledger(reconciler, ref index);
 
-        entries.Select(e => (e.Alert, e.Change)).ShouldBe([("alr-1", AlertEntry.Updated), ("alr-2", AlertEntry.Merged)]);
+        entries.Select(e => (e.Alert, e.Change)).ShouldBe([("alr-1", AlertEntryChange.Updated), ("alr-2", AlertEntryChange.Merged)]);
         entries[1].MergedInto.ShouldBe("alr-1");
     }
 
@@ -92,13 +92,13 @@ public sealed class AlertReconcilerTests
     {
         // The ledger holds alr-7 (evidence 10, 11) and alr-8, which merged into it after the position was saved.
         var open = new AlertRecord { Id = "alr-7" };
-        open.Apply(20, new AlertEntry { Alert = "alr-7", Change = AlertEntry.Raised, Time = T, Detector = "protected-subject", Severity = Severity.High, RaisedAt = T, Readers = ["staff:mason"], Subjects = ["user:10042"], Evidence = [10], Reason = "why", Queue = "dept:oversight" });
+        open.Apply(20, new AlertEntry { Alert = "alr-7", Change = AlertEntryChange.Raised, Time = T, Detector = "protected-subject", Severity = Severity.High, RaisedAt = T, Readers = ["staff:mason"], Subjects = ["user:10042"], Evidence = [10], Reason = "why", Queue = "dept:oversight" });
         var reconciler = new AlertReconciler();
         reconciler.Load([open], lastSequence: 8);
         reconciler.KeepEnded();
-        reconciler.Observe(21, new AlertEntry { Alert = "alr-8", Change = AlertEntry.Raised, Time = T, Detector = "protected-subject", Severity = Severity.High, RaisedAt = T, Readers = ["staff:harper"], Subjects = ["user:10043"], Evidence = [11], Reason = "why", Queue = "dept:oversight" });
-        reconciler.Observe(23, new AlertEntry { Alert = "alr-8", Change = AlertEntry.Merged, Time = T, MergedInto = "alr-7" });
-        reconciler.Observe(24, new AlertEntry { Alert = "alr-7", Change = AlertEntry.Updated, Time = T, Readers = ["staff:harper"], Subjects = ["user:10043"], Evidence = [11, 12], Reason = "why", Queue = "dept:oversight" });
+        reconciler.Observe(21, new AlertEntry { Alert = "alr-8", Change = AlertEntryChange.Raised, Time = T, Detector = "protected-subject", Severity = Severity.High, RaisedAt = T, Readers = ["staff:harper"], Subjects = ["user:10043"], Evidence = [11], Reason = "why", Queue = "dept:oversight" });
+        reconciler.Observe(23, new AlertEntry { Alert = "alr-8", Change = AlertEntryChange.Merged, Time = T, MergedInto = "alr-7" });
+        reconciler.Observe(24, new AlertEntry { Alert = "alr-7", Change = AlertEntryChange.Updated, Time = T, Readers = ["staff:harper"], Subjects = ["user:10043"], Evidence = [11, 12], Reason = "why", Queue = "dept:oversight" });
         var index = 30L;
 
         // Replaying: the engine's alerts are matched by their evidence, nothing is ledgered.
@@ -116,7 +116,7 @@ public sealed class AlertReconcilerTests
         // Past it: a new read is an update of the ledgered alert, not a new alert.
         reconciler.Apply([new AlertChange(AlertChangeKind.Updated, Engine("alr-1", ["staff:mason", "staff:harper"], [10, 11, 12, 13]))], live: true);
         var update = Ledger(reconciler, ref index).ShouldHaveSingleItem();
-        (update.Alert, update.Change).ShouldBe(("alr-7", AlertEntry.Updated));
+        (update.Alert, update.Change).ShouldBe(("alr-7", AlertEntryChange.Updated));
         update.Evidence.ShouldBe([13L]);
 
         // And a new alert is numbered after everything the ledger holds.
@@ -128,7 +128,7 @@ public sealed class AlertReconcilerTests
     public void Ledgered_alerts_the_rebuilt_engine_never_reproduces_are_closed_once_their_window_has_passed()
     {
         var orphan = new AlertRecord { Id = "alr-4" };
-        orphan.Apply(5, new AlertEntry { Alert = "alr-4", Change = AlertEntry.Raised, Time = T, Detector = "protected-subject", Severity = Severity.High, RaisedAt = T, Readers = ["staff:mason"], Evidence = [1], Reason = "why", Queue = "dept:oversight" });
+        orphan.Apply(5, new AlertEntry { Alert = "alr-4", Change = AlertEntryChange.Raised, Time = T, Detector = "protected-subject", Severity = Severity.High, RaisedAt = T, Readers = ["staff:mason"], Evidence = [1], Reason = "why", Queue = "dept:oversight" });
         var reconciler = new AlertReconciler();
         reconciler.Load([orphan], 4);
         var index = 10L;
@@ -138,7 +138,7 @@ public sealed class AlertReconcilerTests
         reconciler.CloseOrphans(T.AddDays(8), TimeSpan.FromDays(7));
         var closed = Ledger(reconciler, ref index).ShouldHaveSingleItem();
 
-        (closed.Alert, closed.Change).ShouldBe(("alr-4", AlertEntry.Closed));
+        (closed.Alert, closed.Change).ShouldBe(("alr-4", AlertEntryChange.Closed));
         reconciler.OpenCount.ShouldBe(0);
     }
 }

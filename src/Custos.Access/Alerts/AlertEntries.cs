@@ -11,16 +11,10 @@ namespace Custos.Access.Alerts;
 /// </summary>
 public sealed record AlertEntry : LedgerEntry
 {
-    public const string Raised = "raised";
-    public const string Updated = "updated";
-    public const string Closed = "closed";
-    public const string Merged = "merged";
-
     /// <summary>The server's id of the alert, <c>alr-N</c>.</summary>
     public required string Alert { get; init; }
 
-    /// <summary><see cref="Raised"/>, <see cref="Updated"/>, <see cref="Closed"/> or <see cref="Merged"/>.</summary>
-    public required string Change { get; init; }
+    public required AlertEntryChange Change { get; init; }
 
     /// <summary>The detector behind the alert, or <c>correlated</c>; set on raised and updated.</summary>
     public string? Detector { get; init; }
@@ -43,8 +37,23 @@ public sealed record AlertEntry : LedgerEntry
     /// <summary>The oversight queue (a department id, or <c>external</c>) the alert is routed to.</summary>
     public string? Queue { get; init; }
 
-    /// <summary>For <see cref="Merged"/>: the alert that now holds this one's evidence.</summary>
+    /// <summary>For <see cref="AlertEntryChange.Merged"/>: the alert that now holds this one's evidence.</summary>
     public string? MergedInto { get; init; }
+}
+
+/// <summary>What an <see cref="AlertEntry"/> does to its alert; ledgered by its kebab-case name (<c>"raised"</c>).</summary>
+public enum AlertEntryChange
+{
+    Raised,
+
+    /// <summary>More evidence, readers or subjects; the entry lists only what it adds.</summary>
+    Updated,
+
+    /// <summary>Its correlation window passed.</summary>
+    Closed,
+
+    /// <summary>Folded into another alert (<see cref="AlertEntry.MergedInto"/>), which now holds its evidence.</summary>
+    Merged,
 }
 
 /// <summary>

@@ -69,10 +69,10 @@ public sealed class AlertRecord
         }
         switch (entry.Change)
         {
-            case AlertEntry.Raised:
-            case AlertEntry.Updated:
+            case AlertEntryChange.Raised:
+            case AlertEntryChange.Updated:
                 State = Open;
-                if (entry.RaisedAt is { } raisedAt && (entry.Change == AlertEntry.Raised || RaisedAt == default))
+                if (entry.RaisedAt is { } raisedAt && (entry.Change == AlertEntryChange.Raised || RaisedAt == default))
                 {
                     RaisedAt = raisedAt;
                 }
@@ -84,13 +84,13 @@ public sealed class AlertRecord
                 AddAll(Subjects, entry.Subjects, int.MaxValue);
                 AddAll(Evidence, entry.Evidence, MaxEvidence);
                 break;
-            case AlertEntry.Closed:
+            case AlertEntryChange.Closed:
                 if (State == Open)
                 {
                     State = Closed;
                 }
                 break;
-            case AlertEntry.Merged:
+            case AlertEntryChange.Merged:
                 State = Merged;
                 MergedInto = entry.MergedInto;
                 break;

@@ -8,6 +8,13 @@ public sealed record DecisionRequest(string Subject, IReadOnlyList<string> Categ
 /// <summary>The authenticated reader: identity and location from the token, never from the body.</summary>
 public sealed record ReaderIdentity(string Id, string? Location);
 
+/// <summary>How the reader reaches the data: asking for a decision (PDP) or reading through Custos (gateway).</summary>
+public enum DecisionMode
+{
+    Pdp,
+    Gateway,
+}
+
 public enum DecisionOutcome
 {
     Allow,
@@ -58,7 +65,7 @@ public sealed record DecisionEntry : LedgerEntry
 {
     public required string Id { get; init; }
 
-    public required string Mode { get; init; }
+    public required DecisionMode Mode { get; init; }
 
     public required string Reader { get; init; }
 

@@ -25,7 +25,7 @@ public sealed class DecisionPipeline(
 
     private readonly IDecisionListener[] _listeners = [.. listeners];
 
-    public async Task<Decision> DecideAsync(ReaderIdentity reader, DecisionRequest request, string mode, CancellationToken cancellation = default)
+    public async Task<Decision> DecideAsync(ReaderIdentity reader, DecisionRequest request, DecisionMode mode, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(request);

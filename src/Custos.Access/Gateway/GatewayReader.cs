@@ -13,7 +13,7 @@ public sealed class GatewayReader(DecisionPipeline pipeline, IRecordSource recor
 {
     public async Task<GatewayRead> ReadAsync(ReaderIdentity reader, DecisionRequest request, CancellationToken cancellation = default)
     {
-        var decision = await pipeline.DecideAsync(reader, request, "gateway", cancellation);
+        var decision = await pipeline.DecideAsync(reader, request, DecisionMode.Gateway, cancellation);
         var readable = decision.Readable.ToList();
         var values = readable.Count == 0
             ? new Dictionary<string, JsonNode?>()

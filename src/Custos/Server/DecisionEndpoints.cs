@@ -49,7 +49,7 @@ internal static class DecisionEndpoints
         {
             return problem;
         }
-        var decision = await pipeline.DecideAsync(reader!, request!, "pdp", cancellation);
+        var decision = await pipeline.DecideAsync(reader!, request!, DecisionMode.Pdp, cancellation);
         return TypedResults.Ok(new DecisionBody(decision.Id, DecisionPipeline.Name(decision.Outcome), Categories(decision), decision.Reasons, decision.LedgerIndex));
     }
 

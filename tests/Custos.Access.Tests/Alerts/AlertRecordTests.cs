@@ -11,7 +11,7 @@ public sealed class AlertRecordTests
     internal static AlertEntry Raised(string id = "alr-7", params long[] evidence) => new()
     {
         Alert = id,
-        Change = AlertEntry.Raised,
+        Change = AlertEntryChange.Raised,
         Time = T,
         Detector = "protected-subject",
         Severity = Severity.High,
@@ -31,7 +31,7 @@ public sealed class AlertRecordTests
         alert.Apply(20, Raised()).ShouldBeTrue();
         alert.Apply(25, new AlertEntry
         {
-            Alert = "alr-7", Change = AlertEntry.Updated, Time = T.AddMinutes(1), Detector = "correlated", Severity = Severity.Critical,
+            Alert = "alr-7", Change = AlertEntryChange.Updated, Time = T.AddMinutes(1), Detector = "correlated", Severity = Severity.Critical,
             Readers = ["staff:wei"], Subjects = ["user:10077"], Evidence = [21, 22], Reason = "more", Queue = "dept:oversight",
         }).ShouldBeTrue();
 
@@ -68,7 +68,7 @@ public sealed class AlertRecordTests
     {
         var closed = new AlertRecord { Id = "alr-1" };
         closed.Apply(1, Raised("alr-1"));
-        closed.Apply(2, new AlertEntry { Alert = "alr-1", Change = AlertEntry.Closed, Time = T.AddDays(8) });
+        closed.Apply(2, new AlertEntry { Alert = "alr-1", Change = AlertEntryChange.Closed, Time = T.AddDays(8) });
         closed.Apply(3, new TriageEntry { Alert = "alr-1", Outcome = TriageEntry.NeedsInfo, By = "staff:olu", Time = T.AddDays(9) });
         closed.Apply(4, new TriageEntry { Alert = "alr-1", Outcome = TriageEntry.Benign, NoteSha256 = new string('a', 64), By = "staff:greta", Time = T.AddDays(10) });
 
@@ -78,7 +78,7 @@ public sealed class AlertRecordTests
 
         var merged = new AlertRecord { Id = "alr-2" };
         merged.Apply(5, Raised("alr-2"));
-        merged.Apply(6, new AlertEntry { Alert = "alr-2", Change = AlertEntry.Merged, Time = T, MergedInto = "alr-1" });
+        merged.Apply(6, new AlertEntry { Alert = "alr-2", Change = AlertEntryChange.Merged, Time = T, MergedInto = "alr-1" });
         merged.State.ShouldBe(AlertRecord.Merged);
         merged.MergedInto.ShouldBe("alr-1");
     }

@@ -24,7 +24,7 @@ public sealed class LedgerEntryAccessTests
     private static readonly byte[] Disclosed = Decision("staff:jules", "user:40002", "case:SUP-1001");
     private static readonly byte[] Alert = new AlertEntry
     {
-        Alert = "alr-1", Change = AlertEntry.Raised, Time = Now, Detector = "protected-subject", Severity = Severity.High,
+        Alert = "alr-1", Change = AlertEntryChange.Raised, Time = Now, Detector = "protected-subject", Severity = Severity.High,
         Readers = ["staff:mason"], Subjects = ["user:10042"], Evidence = [7], Reason = "staff:mason read the journalist user:10042", Queue = "dept:oversight",
     }.Serialize();
     private static readonly byte[] Triage = new TriageEntry { Alert = "alr-1", Outcome = TriageEntry.Confirmed, By = "staff:olu", Time = Now }.Serialize();
@@ -93,7 +93,7 @@ public sealed class LedgerEntryAccessTests
         // Everything a suspect could know or guess about an alert on them, twice.
         AlertEntry Guess() => new()
         {
-            Alert = "alr-1", Change = AlertEntry.Raised, Time = Now, Detector = "protected-subject", Severity = Severity.High,
+            Alert = "alr-1", Change = AlertEntryChange.Raised, Time = Now, Detector = "protected-subject", Severity = Severity.High,
             Readers = ["staff:mason"], Subjects = ["user:10042"], Evidence = [7], Reason = "r", Queue = "dept:oversight",
         };
         var (first, second) = (Guess(), Guess());
@@ -123,7 +123,7 @@ public sealed class LedgerEntryAccessTests
 
     private static byte[] Decision(string reader, string subject, string @case) => new DecisionEntry
     {
-        Id = $"dec-{Guid.NewGuid():n}", Time = Now, Mode = "decision", Reader = reader, ReaderDepartment = null, ReaderRoles = [], ReaderLocation = "US",
+        Id = $"dec-{Guid.NewGuid():n}", Time = Now, Mode = DecisionMode.Pdp, Reader = reader, ReaderDepartment = null, ReaderRoles = [], ReaderLocation = "US",
         Subject = subject, Purpose = "customer-support", Case = @case, Decision = "allow", Categories = new Dictionary<string, DecisionEntry.EntryCategory>(),
         Determining = [], PolicySet = "", World = "",
     }.Serialize();

@@ -34,7 +34,7 @@ public abstract partial class AccessStoreTests
         var raised = Change(10, alert, Raise("alr-1", "dept:oversight", "staff:mason", "user:10042", Severity.High, At));
         var updated = Change(12, alert, new AlertEntry
         {
-            Alert = "alr-1", Change = AlertEntry.Updated, Time = At.AddSeconds(5), Detector = "correlated", Severity = Severity.High,
+            Alert = "alr-1", Change = AlertEntryChange.Updated, Time = At.AddSeconds(5), Detector = "correlated", Severity = Severity.High,
             Readers = ["staff:wei"], Subjects = ["user:10077"], Evidence = [11], Reason = "two", Queue = "dept:oversight",
         });
 
@@ -74,11 +74,11 @@ public abstract partial class AccessStoreTests
             }
             if (n == 4)
             {
-                changes.Add(Change(index++, alert, new AlertEntry { Alert = alert.Id, Change = AlertEntry.Closed, Time = At.AddDays(8) }));
+                changes.Add(Change(index++, alert, new AlertEntry { Alert = alert.Id, Change = AlertEntryChange.Closed, Time = At.AddDays(8) }));
             }
             if (n == 5)
             {
-                changes.Add(Change(index++, alert, new AlertEntry { Alert = alert.Id, Change = AlertEntry.Merged, Time = At.AddDays(1), MergedInto = "alr-1" }));
+                changes.Add(Change(index++, alert, new AlertEntry { Alert = alert.Id, Change = AlertEntryChange.Merged, Time = At.AddDays(1), MergedInto = "alr-1" }));
             }
         }
         await store.ApplyAlertProjectionAsync("detection", changes, index, Cancel);
