@@ -36,10 +36,10 @@ public sealed class LedgerEntryTests
     private static readonly (string Ledgered, Type Kind)[] Fixtures =
     [
         (
-            """{"case":"case:IA-7","categories":{"messages.content":{"effect":"deny","mask":null,"policies":[]},"network.ip_address":{"effect":"masked","mask":"ip-prefix","policies":["case-covers-subject"]}},"decision":"partial","determining":["case-covers-subject"],"id":"dec-0190","mode":"pdp","policy_set":"aa11","purpose":"internal-audit","reader":"staff:wei","reader_department":"dept:iarc","reader_location":"CN","reader_roles":["auditor"],"subject":"user:10042","time":"2026-06-03T14:05:00.5Z","type":"decision","world":"bb22"}""",
+            """{"case":"case:IA-7","categories":{"messages.content":{"effect":"deny","mask":null,"policies":[]},"network.ip_address":{"effect":"masked","mask":"ip-prefix","policies":["case-covers-subject"]}},"decision":"partial","determining":["case-covers-subject"],"id":"dec-0190","mode":"pdp","nonce":"00112233445566778899aabbccddeeff","policy_set":"aa11","purpose":"internal-audit","reader":"staff:wei","reader_department":"dept:iarc","reader_location":"CN","reader_roles":["auditor"],"subject":"user:10042","time":"2026-06-03T14:05:00.5Z","type":"decision","world":"bb22"}""",
             typeof(DecisionEntry)),
         (
-            """{"by":"system","kind":"world","sha256":"bb22","source":"world.json","time":"2026-06-03T14:00:00Z","type":"activation"}""",
+            """{"by":"system","kind":"world","nonce":"00112233445566778899aabbccddeeff","sha256":"bb22","source":"world.json","time":"2026-06-03T14:00:00Z","type":"activation"}""",
             typeof(ActivationEntry)),
         (
             """{"alert":"alr-2","change":"merged","detector":null,"evidence":[],"merged_into":"alr-1","nonce":"0f1e2d3c4b5a69788796a5b4c3d2e1f0","queue":null,"raised_at":null,"readers":[],"reason":null,"severity":null,"subjects":[],"time":"2026-06-03T15:00:00Z","type":"alert"}""",
@@ -48,34 +48,34 @@ public sealed class LedgerEntryTests
             $$"""{"alert":"alr-1","by":"staff:olu","nonce":"51d7b0e4aa","note_sha256":"{{Sha}}","outcome":"benign","time":"2026-06-03T14:35:00Z","type":"alert-triage"}""",
             typeof(TriageEntry)),
         (
-            $$"""{"case":"case:IA-7","categories":["network.ip_address"],"duration_seconds":86400,"id":"req-1","justification_sha256":"{{Sha}}","purpose":"internal-audit","requester":"staff:wei","subjects":["user:10042","user:10077"],"time":"2026-06-03T09:00:00Z","type":"access-request"}""",
+            $$"""{"case":"case:IA-7","categories":["network.ip_address"],"duration_seconds":86400,"id":"req-1","justification_sha256":"{{Sha}}","nonce":"00112233445566778899aabbccddeeff","purpose":"internal-audit","requester":"staff:wei","subjects":["user:10042","user:10077"],"time":"2026-06-03T09:00:00Z","type":"access-request"}""",
             typeof(WorkflowEntries.RequestEntry)),
         (
-            $$"""{"approver":"staff:lin","comment_sha256":"{{Sha}}","request":"req-1","requester":"staff:wei","time":"2026-06-03T09:10:00Z","type":"approval"}""",
+            $$"""{"approver":"staff:lin","comment_sha256":"{{Sha}}","nonce":"00112233445566778899aabbccddeeff","request":"req-1","requester":"staff:wei","time":"2026-06-03T09:10:00Z","type":"approval"}""",
             typeof(WorkflowEntries.ApprovalEntry)),
         (
-            """{"approver":"staff:chen","policies":["no-self-approval"],"request":"req-1","requester":"staff:wei","time":"2026-06-03T09:11:00Z","type":"approval-refused"}""",
+            """{"approver":"staff:chen","nonce":"00112233445566778899aabbccddeeff","policies":["no-self-approval"],"request":"req-1","requester":"staff:wei","time":"2026-06-03T09:11:00Z","type":"approval-refused"}""",
             typeof(WorkflowEntries.ApprovalRefusedEntry)),
         (
-            $$"""{"by":"staff:lin","comment_sha256":"{{Sha}}","request":"req-2","time":"2026-06-03T09:12:00Z","type":"request-denied"}""",
+            $$"""{"by":"staff:lin","comment_sha256":"{{Sha}}","nonce":"00112233445566778899aabbccddeeff","request":"req-2","time":"2026-06-03T09:12:00Z","type":"request-denied"}""",
             typeof(WorkflowEntries.RequestDeniedEntry)),
         (
-            $$"""{"approved_by":["staff:lin","staff:priya"],"break_glass":false,"case":"case:IA-7","categories":["network.ip_address"],"expires_at":"2026-06-04T09:20:00Z","id":"grant-1","justification_sha256":null,"purpose":"internal-audit","reader":"staff:wei","request":"req-1","subjects":["user:10042"],"time":"2026-06-03T09:20:00Z","type":"grant"}""",
+            $$"""{"approved_by":["staff:lin","staff:priya"],"break_glass":false,"case":"case:IA-7","categories":["network.ip_address"],"expires_at":"2026-06-04T09:20:00Z","id":"grant-1","justification_sha256":null,"nonce":"00112233445566778899aabbccddeeff","purpose":"internal-audit","reader":"staff:wei","request":"req-1","subjects":["user:10042"],"time":"2026-06-03T09:20:00Z","type":"grant"}""",
             typeof(WorkflowEntries.GrantEntry)),
         (
-            $$"""{"by":"staff:olu","grant":"grant-1","reason_sha256":"{{Sha}}","revocation":"rev-1","time":"2026-06-03T10:00:00Z","type":"grant-revoked"}""",
+            $$"""{"by":"staff:olu","grant":"grant-1","nonce":"00112233445566778899aabbccddeeff","reason_sha256":"{{Sha}}","revocation":"rev-1","time":"2026-06-03T10:00:00Z","type":"grant-revoked"}""",
             typeof(WorkflowEntries.GrantRevokedEntry)),
         (
-            """{"grant":"grant-3","time":"2026-06-04T09:20:00Z","type":"grant-expired"}""",
+            """{"grant":"grant-3","nonce":"00112233445566778899aabbccddeeff","time":"2026-06-04T09:20:00Z","type":"grant-expired"}""",
             typeof(WorkflowEntries.GrantExpiredEntry)),
         (
-            $$"""{"by":"staff:olu","grant":"grant-2","note_sha256":"{{Sha}}","outcome":"justified","time":"2026-06-03T11:00:00Z","type":"break-glass-review"}""",
+            $$"""{"by":"staff:olu","grant":"grant-2","nonce":"00112233445566778899aabbccddeeff","note_sha256":"{{Sha}}","outcome":"justified","time":"2026-06-03T11:00:00Z","type":"break-glass-review"}""",
             typeof(WorkflowEntries.BreakGlassReviewEntry)),
         (
-            $$"""{"by":"staff:olu","deactivation":true,"grants_cut":["grant-1"],"id":"rev-1","people":["staff:chen","staff:wei"],"reason_sha256":"{{Sha}}","requests_cancelled":[],"scope":{"kind":"department","value":"dept:iarc"},"time":"2026-06-03T10:00:00Z","type":"revocation"}""",
+            $$"""{"by":"staff:olu","deactivation":true,"grants_cut":["grant-1"],"id":"rev-1","nonce":"00112233445566778899aabbccddeeff","people":["staff:chen","staff:wei"],"reason_sha256":"{{Sha}}","requests_cancelled":[],"scope":{"kind":"department","value":"dept:iarc"},"time":"2026-06-03T10:00:00Z","type":"revocation"}""",
             typeof(WorkflowEntries.RevocationEntry)),
         (
-            $$"""{"by":"staff:greta","reason_sha256":"{{Sha}}","revocation":"rev-1","time":"2026-06-05T10:00:00Z","type":"revocation-lifted"}""",
+            $$"""{"by":"staff:greta","nonce":"00112233445566778899aabbccddeeff","reason_sha256":"{{Sha}}","revocation":"rev-1","time":"2026-06-05T10:00:00Z","type":"revocation-lifted"}""",
             typeof(WorkflowEntries.RevocationLiftedEntry)),
     ];
 
