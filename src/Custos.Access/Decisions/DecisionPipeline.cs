@@ -104,14 +104,14 @@ public sealed class DecisionPipeline(
         var decision = new Decision(id, now, reader, request, outcome, categories, Reasons(categories), index);
 
         // Closed vocabularies only: a metric tag never names a reader, subject or case.
-        var tags = new TagList { { "outcome", entry.Decision }, { "mode", mode } };
+        var tags = new TagList { { "outcome", entry.Decision }, { "mode", FormatJson.NameOf(mode) } };
         AccessTelemetry.Decisions.Add(1, tags);
         AccessTelemetry.DecisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("custos.decision.id", id);
             activity.SetTag("custos.decision.outcome", entry.Decision);
-            activity.SetTag("custos.decision.mode", mode);
+            activity.SetTag("custos.decision.mode", FormatJson.NameOf(mode));
             activity.SetTag("custos.ledger.index", index);
         }
 

@@ -35,6 +35,8 @@ internal static class Problems
     /// <summary>The one title of a status: Custos's own where it says more than HTTP's reason phrase.</summary>
     public static string Title(int status) => status switch
     {
+        // The same words Powers answers a refused caller with, so a 403 reads alike wherever it comes from.
+        StatusCodes.Status403Forbidden => "Not allowed",
         StatusCodes.Status413PayloadTooLarge => "The request is too large",
         StatusCodes.Status422UnprocessableEntity => "The request cannot be accepted as asked",
         StatusCodes.Status503ServiceUnavailable => "Not ready",

@@ -68,7 +68,7 @@ public sealed class ProblemResponseTests : IDisposable
     [InlineData("decision-request", HttpStatusCode.UnprocessableEntity, "The request cannot be accepted as asked", "purpose")]
     [InlineData("workflow-invalid", HttpStatusCode.UnprocessableEntity, "The request cannot be accepted as asked", "duration")]
     [InlineData("workflow-not-found", HttpStatusCode.NotFound, "Not Found", null)]
-    [InlineData("workflow-forbidden", HttpStatusCode.Forbidden, "Forbidden", null)]
+    [InlineData("workflow-forbidden", HttpStatusCode.Forbidden, "Not allowed", null)]
     [InlineData("workflow-conflict", HttpStatusCode.Conflict, "Conflict", null)]
     [InlineData("ledger-range", HttpStatusCode.NotFound, "Not Found", null)]
     [InlineData("access-not-ready", HttpStatusCode.ServiceUnavailable, "Not ready", null)]
