@@ -114,10 +114,21 @@ public sealed class TelemetryTests
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
-        Activity[] finished;
-        lock (spans)
+        // The hosting and commit spans end after the response has reached the client, so they may be exported a moment later.
+        Activity[] finished = [];
+        for (var waited = 0; waited < 100; waited++)
         {
-            finished = [.. spans];
+            lock (spans)
+            {
+                finished = [.. spans];
+            }
+            if (traces.All(t => finished.Any(s => s.TraceId == t && s.Kind == ActivityKind.Server)
+                && finished.Where(s => s.TraceId == t && s.OperationName == "custos.ledger.append")
+                    .All(a => finished.Any(c => c.OperationName == "custos.ledger.commit" && c.Links.Any(l => l.Context.SpanId == a.SpanId)))))
+            {
+                break;
+            }
+            await Task.Delay(50, Cancel);
         }
         foreach (var trace in traces)
         {
