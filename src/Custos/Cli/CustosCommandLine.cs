@@ -29,6 +29,7 @@ public static class CustosCommandLine
             DemoCommand.Create(),
             DetectCommand.Create(),
             LedgerCommand.Create(),
+            WitnessCommand.Create(),
             ConfigCommand.Create(),
             AlertsCommand.Create(),
             VersionCommand.Create(),

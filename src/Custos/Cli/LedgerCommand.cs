@@ -50,6 +50,20 @@ internal static class LedgerCommand
         Description = "The signing key file (default: STORE.key beside a SQLite store; DATABASE.ledger.key for PostgreSQL).",
     };
 
+    /// <summary>A required signed-note key name: what readers see in every signature line.</summary>
+    internal static Option<string> KeyNameOption(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description, Required = true };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && !NoteKeys.IsValidName(token.Value))
+            {
+                result.AddError($"{name} must be a non-empty name without spaces or '+'.");
+            }
+        });
+        return option;
+    }
+
     private static Option<long> NonNegative(string name, string description, bool required)
     {
         var option = new Option<long>(name) { Description = description, Required = required };
@@ -68,18 +82,7 @@ internal static class LedgerCommand
     {
         var store = StoreOption();
         var keyFile = KeyFileOption();
-        var origin = new Option<string>("--origin")
-        {
-            Description = "The log's name in its checkpoints and key, unique to it, such as custos.example.com/ledger.",
-            Required = true,
-        };
-        origin.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && !NoteKeys.IsValidName(token.Value))
-            {
-                result.AddError("--origin must be a non-empty name without spaces or '+'.");
-            }
-        });
+        var origin = KeyNameOption("--origin", "The log's name in its checkpoints and key, unique to it, such as custos.example.com/ledger.");
 
         var command = new Command("init", "Create a ledger and its Ed25519 signing key (mode 0600); print the verifier key.") { store, keyFile, origin };
         command.SetAction(async (parse, cancellation) =>

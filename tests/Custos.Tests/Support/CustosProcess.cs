@@ -122,9 +122,10 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts <c>custos serve</c> with <paramref name="args"/> and waits until <c>/healthz</c> answers.</summary>
     /// <param name="port">The port the server will listen on; the caller passes it in args or configuration.</param>
     /// <param name="startTimeout">How long it may take to answer (default 30 s).</param>
-    public static async Task<ServerProcess> StartAsync(int port, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? environment = null, TimeSpan? startTimeout = null)
+    /// <param name="command">The command that serves (default <c>serve</c>; <c>witness serve</c> for a witness).</param>
+    public static async Task<ServerProcess> StartAsync(int port, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? environment = null, TimeSpan? startTimeout = null, string[]? command = null)
     {
-        var process = new Process { StartInfo = CustosProcess.StartInfo(["serve", .. args], workingDirectory, environment) };
+        var process = new Process { StartInfo = CustosProcess.StartInfo([.. command ?? ["serve"], .. args], workingDirectory, environment) };
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, e) =>
         {
