@@ -14,6 +14,9 @@ public interface IAccessLedger
     /// <summary>How many entries are durable.</summary>
     Task<long> SizeAsync(CancellationToken cancellation = default);
 
+    /// <summary>How many entries are durable, read from the ledger's store rather than remembered (other nodes may have appended since).</summary>
+    Task<long> DurableSizeAsync(CancellationToken cancellation = default) => SizeAsync(cancellation);
+
     /// <summary>The exact bytes of entry <paramref name="index"/>.</summary>
     Task<byte[]> ReadEntryAsync(long index, CancellationToken cancellation = default);
 }
@@ -24,6 +27,12 @@ public sealed class MerkleLogLedger(MerkleLog log) : IAccessLedger
     public Task<long> AppendAsync(ReadOnlyMemory<byte> entry, CancellationToken cancellation = default) => log.AppendAsync(entry, cancellation);
 
     public Task<long> SizeAsync(CancellationToken cancellation = default) => Task.FromResult(log.Size);
+
+    public async Task<long> DurableSizeAsync(CancellationToken cancellation = default)
+    {
+        await log.RefreshAsync(cancellation);
+        return log.Size;
+    }
 
     public Task<byte[]> ReadEntryAsync(long index, CancellationToken cancellation = default) => log.ReadEntryAsync(index, cancellation);
 }

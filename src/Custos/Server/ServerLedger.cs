@@ -79,6 +79,13 @@ public sealed class ServerLedger : INodeLedger, IAsyncDisposable
 
     public async Task<long> SizeAsync(CancellationToken cancellation = default) => (await GetLogAsync(cancellation)).Size;
 
+    public async Task<long> DurableSizeAsync(CancellationToken cancellation = default)
+    {
+        var log = await GetLogAsync(cancellation);
+        await log.RefreshAsync(cancellation);
+        return log.Size;
+    }
+
     public async Task<byte[]> ReadEntryAsync(long index, CancellationToken cancellation = default) =>
         await (await GetLogAsync(cancellation)).ReadEntryAsync(index, cancellation);
 

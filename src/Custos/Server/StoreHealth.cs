@@ -1,4 +1,6 @@
+using Custos.Access.Projections;
 using Custos.Access.Storage;
+using Custos.Ledger.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Custos.Server;
@@ -27,18 +29,24 @@ internal sealed class StoreStartup(AccessStore store, ILogger<StoreStartup> logg
 }
 
 /// <summary>Readiness of the access store, for <c>/readyz</c>.</summary>
-internal sealed class StoreHealthCheck(AccessStore store) : IHealthCheck
+/// <remarks>A store that answers is ready only once it has shown that it projects this node's ledger (<see cref="LedgerProjector.EnsureStoreAgreesAsync"/>).</remarks>
+internal sealed class StoreHealthCheck(AccessStore store, LedgerProjector projector) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var info = await store.EnsureReadyAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"schema version {info.SchemaVersion}");
+            await projector.EnsureStoreAgreesAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"schema version {info.SchemaVersion}, agrees with the ledger");
         }
         catch (StoreUnavailableException e)
         {
             return HealthCheckResult.Unhealthy(e.Message);
+        }
+        catch (LedgerStoreException e)
+        {
+            return HealthCheckResult.Unhealthy($"cannot be checked against the ledger: {e.Message}");
         }
     }
 }
