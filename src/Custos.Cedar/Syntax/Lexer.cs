@@ -51,16 +51,26 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Offset, i
     };
 }
 
+/// <summary>
+/// A <c>//</c> comment, kept for the formatter. It stands before the token at <see cref="Before"/>;
+/// <see cref="Trailing"/> when it ends the line of the token before it, and
+/// <see cref="BlankLineAfter"/> when an empty line separates it from what follows.
+/// </summary>
+internal readonly record struct Comment(int Before, string Text, bool Trailing, bool BlankLineAfter);
+
 /// <summary>Splits Cedar text (policies, schemas) into tokens, skipping whitespace and <c>//</c> comments.</summary>
 internal static class Lexer
 {
-    public static List<Token> Tokenize(string text)
+    /// <param name="text">The Cedar text.</param>
+    /// <param name="comments">When given, receives every comment in order; otherwise comments are dropped.</param>
+    public static List<Token> Tokenize(string text, List<Comment>? comments = null)
     {
         var tokens = new List<Token>();
         int i = 0, line = 1, lineStart = 0;
         while (true)
         {
             // Skip whitespace and comments.
+            var newlineSinceToken = false;
             while (i < text.Length)
             {
                 var c = text[i];
@@ -69,6 +79,7 @@ internal static class Lexer
                     i++;
                     line++;
                     lineStart = i;
+                    newlineSinceToken = true;
                 }
                 else if (char.IsWhiteSpace(c))
                 {
@@ -76,10 +87,12 @@ internal static class Lexer
                 }
                 else if (c == '/' && i + 1 < text.Length && text[i + 1] == '/')
                 {
+                    var commentStart = i;
                     while (i < text.Length && text[i] != '\n')
                     {
                         i++;
                     }
+                    comments?.Add(new Comment(tokens.Count, text[commentStart..i].TrimEnd(), tokens.Count > 0 && !newlineSinceToken, IsBlankLineAt(text, i)));
                 }
                 else
                 {
@@ -188,6 +201,17 @@ internal static class Lexer
             tokens.Add(new Token(kind, text.Substring(i, length), start, line, column));
             i += length;
         }
+    }
+
+    /// <summary>Whether the line ending at <paramref name="i"/> is followed by an empty line and then more text.</summary>
+    private static bool IsBlankLineAt(string text, int i)
+    {
+        var newlines = 0;
+        for (; i < text.Length && char.IsWhiteSpace(text[i]); i++)
+        {
+            newlines += text[i] == '\n' ? 1 : 0;
+        }
+        return newlines >= 2 && i < text.Length;
     }
 }
 

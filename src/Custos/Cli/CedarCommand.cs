@@ -22,11 +22,13 @@ internal static class CedarCommand
         "A Cedar policy file, or a directory of *.cedar files read as the server reads them. A policy is known by its @id(\"…\"); "
         + "without one, by its position (policy0, policy1, …) in a file, or as file.cedar#n in a directory.";
 
-    public static Command Create() => new("cedar", "Evaluate Cedar policies: authorize a request, validate policies against a schema, run Cedar's conformance tests.")
+    public static Command Create() => new("cedar", "Evaluate Cedar policies: authorize a request, validate policies against a schema, check that they parse, format them, run Cedar's conformance tests.")
     {
         AuthorizeCommand(),
         ValidateCommand(),
         ConformanceCommand(),
+        CedarTextCommands.CheckParseCommand(),
+        CedarTextCommands.FormatCommand(),
     };
 
     private static Command ValidateCommand()
