@@ -31,6 +31,8 @@ public static class CustosCommandLine
             LedgerCommand.Create(),
             WitnessCommand.Create(),
             ConfigCommand.Create(),
+            BackupCommand.Backup(),
+            BackupCommand.Restore(),
             AlertsCommand.Create(),
             VersionCommand.Create(),
         };
