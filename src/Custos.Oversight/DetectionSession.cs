@@ -28,8 +28,8 @@ namespace Custos.Oversight;
 /// of every alert entry below it. So after a crash: entries below P need nothing more; entries
 /// from P on are processed again.</para>
 /// <para><b>The rebuild.</b> Windowed state is not saved: it is rebuilt by replaying the ledger's
-/// decisions and approvals from R (the window before P, <see cref="LiveDetectionOptions.RebuildOptions"/>)
-/// to P with nothing ledgered — the changes the replay makes are only matched with the open
+/// decisions and approvals from R (the ledger's start, or the window before P, and at most
+/// <see cref="LiveDetectionOptions.RebuildOptions.MaxEntries"/> entries before it) to P with nothing ledgered — the changes the replay makes are only matched with the open
 /// alerts the ledger holds (<see cref="AlertReconciler"/>). From P on, changes are ledgered; an
 /// alert the previous process had already ledgered for those entries (after P, before the crash)
 /// is found by its evidence and is not raised twice.</para>
@@ -540,14 +540,18 @@ internal sealed class DetectionSession
         _logger.LogWarning("Ledger entry {Index} is a malformed {Type} entry and is skipped by detection: {Reason}", at, type, reason));
 
     /// <summary>
-    /// The first entry of the rebuild: the oldest within <see cref="LiveDetectionOptions.RebuildOptions.Window"/>
-    /// before now, and no more than <see cref="LiveDetectionOptions.RebuildOptions.MaxEntries"/>
-    /// before <paramref name="liveFrom"/>, found by bisection on the entries' times.
+    /// The first entry of the rebuild: no more than <see cref="LiveDetectionOptions.RebuildOptions.MaxEntries"/>
+    /// before <paramref name="liveFrom"/> and, when a <see cref="LiveDetectionOptions.RebuildOptions.Window"/>
+    /// is set, the oldest within it before now, found by bisection on the entries' times.
     /// </summary>
     private async Task<long> ReplayStartAsync(long liveFrom, CancellationToken cancellation)
     {
-        var cutoff = _time.GetUtcNow() - _options.Rebuild.Window;
         var low = Math.Max(0, liveFrom - _options.Rebuild.MaxEntries);
+        if (_options.Rebuild.Window is not { } window)
+        {
+            return low;
+        }
+        var cutoff = _time.GetUtcNow() - window;
         var high = liveFrom;
         while (low < high)
         {

@@ -38,10 +38,15 @@ public sealed class LiveDetectionOptions
     /// <summary>How the detectors' windowed state is rebuilt after a restart.</summary>
     public sealed class RebuildOptions
     {
-        /// <summary>The ledger's decisions of this long before the restart are replayed (at least the longest detector window, 30 days for collusion).</summary>
-        public TimeSpan Window { get; set; } = TimeSpan.FromDays(30);
+        /// <summary>
+        /// Only the ledger's decisions of this long before the restart are replayed. None (default):
+        /// from the ledger's start, up to <see cref="MaxEntries"/> — the learned baselines (peer
+        /// habits, each reader's hours, the returning detector's pairs) are the whole history's, and
+        /// a shorter window makes a restarted node miss alerts one that never stopped raises.
+        /// </summary>
+        public TimeSpan? Window { get; set; }
 
-        /// <summary>At most this many ledger entries are replayed, whatever the window.</summary>
+        /// <summary>At most this many ledger entries before where detection stopped are replayed, whatever the window.</summary>
         public long MaxEntries { get; set; } = 2_000_000;
     }
 

@@ -14,7 +14,7 @@ internal static class DetectionServices
             .Bind(configuration.GetSection(LiveDetectionOptions.Section))
             .Validate(o => o.QueueCapacity > 0, "Detection:QueueCapacity must be positive.")
             .Validate(o => o.MaxLag > TimeSpan.Zero, "Detection:MaxLag must be positive (for example 00:05:00).")
-            .Validate(o => o.Rebuild.Window >= TimeSpan.Zero && o.Rebuild.MaxEntries >= 0, "Detection:Rebuild:Window and Detection:Rebuild:MaxEntries must not be negative.")
+            .Validate(o => (o.Rebuild.Window is null || o.Rebuild.Window >= TimeSpan.Zero) && o.Rebuild.MaxEntries >= 0, "Detection:Rebuild:Window and Detection:Rebuild:MaxEntries must not be negative.")
             .Validate(o => o.Webhooks.All(w => w.Url is { IsAbsoluteUri: true } url && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)),
                 "Detection:Webhooks:N:Url must be an absolute http:// or https:// URL.")
             .Validate(o => o.Webhooks.All(w => w.Timeout > TimeSpan.Zero && w.InitialBackoff > TimeSpan.Zero && w.MaxBackoff >= w.InitialBackoff),

@@ -131,6 +131,87 @@ public sealed class DetectionRestartTests : IDisposable
         }
     }
 
+    /// <summary>Three support agents who each look up one ordinary customer a day with no case (and are refused).</summary>
+    private static readonly string[] Agents = ["staff:jules", "staff:maya", "staff:omar"];
+
+    private const string Returned = "user:40002";
+
+    private const int HistoryDays = 48;
+
+    private const int RestartDay = 40;
+
+    /// <summary>
+    /// A history of <see cref="HistoryDays"/> days: each agent reads a different ordinary US
+    /// customer every day, so the group learns that its people seldom return to anyone; Jules
+    /// comes back to <see cref="Returned"/> on days 3, 8 and 42. Returns the decisions' ledger
+    /// indexes in order; <paramref name="restart"/> is called before day <see cref="RestartDay"/>.
+    /// </summary>
+    private static async Task<(CustosApp App, List<long> Decisions)> RunLongHistoryAsync(CustosApp app, FakeTimeProvider clock, Func<CustosApp, CustosApp> restart)
+    {
+        var world = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryPaths.IncidentWorld))!;
+        var accounts = world["staff"]!.AsArray().Select(s => (string?)s!["account"]).ToHashSet();
+        var ordinary = world["subjects"]!.AsArray()
+            .Where(s => (string?)s!["jurisdiction"] == "US" && s!["protected"]!.AsArray().Count == 0 && !accounts.Contains((string?)s["id"]) && (string?)s["id"] != Returned)
+            .Select(s => (string)s!["id"]!).ToList();
+        var decisions = new List<long>();
+        for (var day = 0; day < HistoryDays; day++)
+        {
+            if (day == RestartDay)
+            {
+                app = restart(app);
+            }
+            var morning = IncidentApp.IncidentTime.AddDays(day);
+            for (var agent = 0; agent < Agents.Length; agent++)
+            {
+                clock.SetUtcNow(morning.AddHours(agent));
+                decisions.Add(await DecideAsync(app, new DemoCommand.StoryRead(Agents[agent], "US", ordinary[((agent * 45) + day) % ordinary.Count], "customer", ["profile.basic"], "customer-support", null)));
+                if (agent == 0 && day is 3 or 8 or 42)
+                {
+                    clock.SetUtcNow(morning.AddMinutes(30));
+                    decisions.Add(await DecideAsync(app, new DemoCommand.StoryRead(Agents[0], "US", Returned, "customer", ["profile.basic"], "customer-support", null)));
+                }
+            }
+        }
+        var worker = app.Services.GetRequiredService<DetectionWorker>();
+        await EventuallyAsync(() => Task.FromResult(worker.ProjectedThrough > decisions[^1]), "detection past the last decision", TimeSpan.FromSeconds(60));
+        return (app, decisions);
+    }
+
+    /// <summary>The alerts as oversight sees them, their evidence as positions among the history's decisions.</summary>
+    private static async Task<List<string>> HistoryAlertsAsync(CustosApp app, List<long> decisions) =>
+        [.. (await AlertsAsync(app, "staff:olu")).Select(a => string.Join(" | ",
+            a.GetProperty("id").GetString(), a.GetProperty("detector").GetString(), a.GetProperty("severity").GetString(),
+            a.GetProperty("raised_at").GetString(), string.Join(",", Strings(a, "readers").Order()), string.Join(",", Strings(a, "subjects").Order()),
+            string.Join(",", Evidence(a).Select(e => decisions.IndexOf(e)).Order()), a.GetProperty("reason").GetString()))];
+
+    [Fact]
+    public async Task A_restart_in_a_long_history_raises_the_alerts_of_a_session_that_never_stopped()
+    {
+        // Learned baselines — here the group's habit of (not) returning to people, and Jules's
+        // first two visits 39 and 34 days before the third — are the whole history's: a rebuild
+        // of the last 30 days only would miss the alert that spans the restart.
+        List<string> continuous;
+        var steadyClock = new FakeTimeProvider(IncidentApp.IncidentTime);
+        using (var steady = new CustosApp(dataDirectory: _temp.Combine("steady"), time: steadyClock))
+        {
+            var (_, decisions) = await RunLongHistoryAsync(steady, steadyClock, app => app);
+            continuous = await HistoryAlertsAsync(steady, decisions);
+        }
+        continuous.ShouldContain(line => line.Contains("| returning |", StringComparison.Ordinal) && line.Contains("| staff:jules | " + Returned + " |", StringComparison.Ordinal),
+            "the control: Jules's returns are an alert for a session that never stopped");
+
+        var clock = new FakeTimeProvider(IncidentApp.IncidentTime);
+        var (restarted, history) = await RunLongHistoryAsync(new CustosApp(dataDirectory: Data, time: clock), clock, app =>
+        {
+            app.Dispose();
+            return new CustosApp(dataDirectory: Data, time: clock);
+        });
+        using (restarted)
+        {
+            (await HistoryAlertsAsync(restarted, history)).ShouldBe(continuous);
+        }
+    }
+
     [Fact]
     public async Task A_fresh_server_records_where_detection_starts_before_any_decision()
     {
