@@ -144,7 +144,7 @@ internal static class DemoCommand
             var ledger = configuration.GetSection(LedgerOptions.Section).Get<LedgerOptions>() ?? new LedgerOptions();
             using var signer = SignerKeyFile.Read(ledger.ResolveKeyFile(dataDirectory, ledger.ResolveStore(dataDirectory)));
             var auditor = LocalTokens.Mint(signingKey, LedgerEntryAccess.AuditorService, null, TimeSpan.FromMinutes(5));
-            var verdict = await RemoteVerifier.VerifyAsync(baseAddress, signer.Verifier, auditor, Path.Combine(dataDirectory, "demo-auditor.checkpoint"), cancellation);
+            var verdict = await RemoteVerifier.VerifyAsync(baseAddress, signer.Verifier, auditor, Path.Combine(dataDirectory, "demo-auditor.checkpoint"), RemoteVerifier.Witnesses.None, cancellation);
             console.MarkupLine($"[bold]Ledger[/] ({Markup.Escape(signer.VerifierKey)}): {Markup.Escape(verdict)}");
             return ExitCodes.Success;
         });

@@ -259,15 +259,52 @@ internal static class LedgerCommand
             Description = $"With --server: a bearer token (default: ${AccessCommand.TokenVariable}) to also check every entry body it may read against its leaf hash; an auditor's (service:auditor) reads them all.",
         };
 
+        var witness = new Option<string[]>("--witness")
+        {
+            Description = "With --server: a witness's verifier key (or a file holding it) whose cosignature (C2SP cosignature/v1) the checkpoint must carry. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        witness.Validators.Add(result =>
+        {
+            foreach (var value in result.Tokens.Select(t => t.Value))
+            {
+                try
+                {
+                    if (ReadVerifierKey(value).Type != NoteKeys.CosignatureType)
+                    {
+                        result.AddError($"--witness '{value}' is a log's key, not a witness's cosigner key.");
+                    }
+                }
+                catch (NoteKeyException e)
+                {
+                    result.AddError($"--witness '{value}': {e.Message}");
+                }
+            }
+        });
+        var quorum = new Option<int?>("--quorum")
+        {
+            Description = "How many of the --witness keys must have cosigned the checkpoint (default: all of them).",
+        };
+
         var command = new Command("verify",
             "Verify a ledger: with --store, re-hash every entry, rebuild the tree and check the stored nodes and the latest checkpoint; "
-            + "with --server, check a running server from outside. Exit 0 if all holds, 1 with the first problem otherwise.")
-        { store, server, key, state, token };
+            + "with --server, check a running server from outside, and with --witness that a quorum of witnesses cosigned its checkpoint. "
+            + "Exit 0 if all holds, 1 with the first problem otherwise.")
+        { store, server, key, state, token, witness, quorum };
         command.Validators.Add(result =>
         {
             if ((result.GetResult(store) is null) == (result.GetResult(server) is null))
             {
                 result.AddError("give exactly one of --store and --server.");
+            }
+            var witnesses = result.GetValue(witness) ?? [];
+            if (witnesses.Length > 0 && result.GetResult(server) is null)
+            {
+                result.AddError("--witness checks the cosignatures of a served checkpoint: give it with --server (a store keeps the log's own signature only).");
+            }
+            if (result.GetValue(quorum) is { } q && (witnesses.Length == 0 || q < 1 || q > witnesses.Length))
+            {
+                result.AddError($"--quorum must be from 1 to the {witnesses.Length} --witness keys given.");
             }
         });
         command.SetAction(async (parse, cancellation) =>
@@ -277,7 +314,9 @@ internal static class LedgerCommand
             if (parse.GetValue(server) is { } url)
             {
                 var bearer = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(AccessCommand.TokenVariable);
-                var report = await RemoteVerifier.VerifyAsync(url, verifier, string.IsNullOrWhiteSpace(bearer) ? null : bearer.Trim(), parse.GetValue(state), cancellation);
+                var witnesses = (parse.GetValue(witness) ?? []).Select(ReadVerifierKey).DistinctBy(w => w.Text).ToList();
+                var required = new RemoteVerifier.Witnesses(witnesses, parse.GetValue(quorum) ?? witnesses.Count);
+                var report = await RemoteVerifier.VerifyAsync(url, verifier, string.IsNullOrWhiteSpace(bearer) ? null : bearer.Trim(), parse.GetValue(state), required, cancellation);
                 await output.WriteLineAsync(report);
                 return ExitCodes.Success;
             }

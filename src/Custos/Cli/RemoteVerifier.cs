@@ -10,6 +10,7 @@ using Custos.Ledger.Hashing;
 using Custos.Ledger.Notes;
 using Custos.Ledger.Proofs;
 using Custos.Ledger.Tree;
+using Custos.Ledger.Witnessing;
 
 namespace Custos.Cli;
 
@@ -27,13 +28,20 @@ internal static class RemoteVerifier
     /// <summary>Leaf hashes asked for per request: the server's limit.</summary>
     private const int PageSize = Server.LedgerEndpoints.MaxLeafHashes;
 
-    public static async Task<string> VerifyAsync(Uri server, NoteVerifier verifier, string? token, string? stateFile, CancellationToken cancellation)
+    /// <summary>The witnesses whose cosignatures the checkpoint must carry, <see cref="Quorum"/> of them at least; none: no such check.</summary>
+    public sealed record Witnesses(IReadOnlyList<NoteVerifier> Keys, int Quorum)
+    {
+        public static readonly Witnesses None = new([], 0);
+    }
+
+    public static async Task<string> VerifyAsync(Uri server, NoteVerifier verifier, string? token, string? stateFile, Witnesses witnesses, CancellationToken cancellation)
     {
         var statePath = stateFile ?? DefaultStatePath(verifier);
         using var http = new HttpClient { BaseAddress = new Uri(server.AbsoluteUri.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
 
         var note = await GetStringAsync(http, "v1/ledger/checkpoint", cancellation);
         var current = Open(note, verifier, "the server's checkpoint");
+        var cosigned = CheckCosignatures(note, current, witnesses);
 
         var consistency = "first checkpoint seen; saved for the next run";
         if (File.Exists(statePath))
@@ -50,7 +58,50 @@ internal static class RemoteVerifier
             : unreadable == 0
                 ? $"all {checkedBodies} entry bodies match their leaf hashes"
                 : $"{checkedBodies} entry bodies match their leaf hashes; {unreadable} were not checked (this token may not read them)";
-        return $"ok: checkpoint of {current.Size} entries signed by {verifier.Name}; {consistency}; the tree rebuilt from its {current.Size} leaf hashes has the checkpoint's root; {bodies}.";
+        return $"ok: checkpoint of {current.Size} entries signed by {verifier.Name}{cosigned}; {consistency}; the tree rebuilt from its {current.Size} leaf hashes has the checkpoint's root; {bodies}.";
+    }
+
+    /// <summary>
+    /// C2SP tlog-cosignature: each named witness's <c>cosignature/v1</c> over the checkpoint's text
+    /// and its timestamp. A cosignature that does not verify counts as none, and says so if the
+    /// quorum then fails; a cosignature dated in the future is not one either.
+    /// </summary>
+    private static string CheckCosignatures(string note, Checkpoint checkpoint, Witnesses witnesses)
+    {
+        if (witnesses.Keys.Count == 0)
+        {
+            return "";
+        }
+        var valid = new List<string>();
+        var missing = new List<string>();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var witness in witnesses.Keys)
+        {
+            try
+            {
+                switch (Cosignatures.Verify(note, witness))
+                {
+                    case null:
+                        missing.Add($"{witness.Name} did not cosign it");
+                        break;
+                    case var time when time > now.AddMinutes(10):
+                        missing.Add($"{witness.Name} dated its cosignature in the future ({time:yyyy-MM-ddTHH:mm:ssZ})");
+                        break;
+                    case var time:
+                        valid.Add($"{witness.Name} at {time:yyyy-MM-ddTHH:mm:ssZ}");
+                        break;
+                }
+            }
+            catch (NoteVerificationException e)
+            {
+                missing.Add(e.Message.TrimEnd('.'));
+            }
+        }
+        if (valid.Count < witnesses.Quorum)
+        {
+            throw new CommandFailedException($"verification failed: the checkpoint of {checkpoint.Size} entries carries valid cosignatures of {valid.Count} of the {witnesses.Keys.Count} witnesses named, fewer than the quorum of {witnesses.Quorum}: {string.Join("; ", missing)}.");
+        }
+        return $", cosigned by {valid.Count} of {witnesses.Keys.Count} witnesses (quorum {witnesses.Quorum}: {string.Join(", ", valid)})";
     }
 
     /// <summary>

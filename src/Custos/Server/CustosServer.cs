@@ -123,10 +123,16 @@ public static class CustosServer
         services.AddSingleton<INodeLedger>(provider => provider.GetRequiredService<ServerLedger>());
         services.AddHostedService<ServerLedgerStartup>();
         services.AddHostedService<LedgerCheckpointer>();
+        services.AddOptions<WitnessingOptions>()
+            .Bind(configuration.GetSection(WitnessingOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WitnessingOptions>, WitnessingOptions.Validation>();
+        services.AddSingleton<LedgerWitnessing>();
 
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store")
-            .AddCheck<LedgerHealthCheck>("ledger");
+            .AddCheck<LedgerHealthCheck>("ledger")
+            .AddCheck<WitnessingHealthCheck>("witnessing");
         services.AddCustosAccess();
         services.AddOptions<Scim.ScimOptions>()
             .Bind(configuration.GetSection(Scim.ScimOptions.Section))

@@ -59,11 +59,8 @@ internal static class LedgerEndpoints
         return endpoints;
     }
 
-    private static async Task<ContentHttpResult> CheckpointAsync(ServerLedger ledger, CancellationToken cancellation)
-    {
-        var checkpoint = await ledger.CheckpointAsync(cancellation);
-        return TypedResults.Text(checkpoint.Note, "text/plain; charset=utf-8");
-    }
+    private static async Task<ContentHttpResult> CheckpointAsync(ServerLedger ledger, LedgerWitnessing witnessing, CancellationToken cancellation) =>
+        TypedResults.Text(await witnessing.PublishedAsync(ledger, cancellation), "text/plain; charset=utf-8");
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EntryAsync(
         long index, Caller caller, ServerLedger ledger, AccessStateHolder state, LedgerBodies bodies, CancellationToken cancellation)

@@ -271,9 +271,9 @@ internal sealed class ServerLedgerStartup(ServerLedger ledger, ILogger<ServerLed
 /// so that the store always holds a signed head close to its end: <c>custos ledger verify
 /// --store</c> then checks nearly every entry against a signature, not only against itself.
 /// </summary>
-internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerCheckpointer> logger) : BackgroundService
+internal sealed class LedgerCheckpointer(ServerLedger ledger, LedgerWitnessing witnessing, IOptions<LedgerOptions> options, TimeProvider time, ILogger<LedgerCheckpointer> logger) : BackgroundService
 {
-    private long _tilesWrittenFor = -1;
+    private string? _tilesWrittenFor;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -285,7 +285,8 @@ internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOpt
                 try
                 {
                     var checkpoint = await ledger.CheckpointAsync(stoppingToken);
-                    await WriteTilesAsync(checkpoint, stoppingToken);
+                    await witnessing.WitnessAsync(checkpoint, await ledger.GetLogAsync(stoppingToken), stoppingToken);
+                    await WriteTilesAsync(await witnessing.PublishedAsync(ledger, stoppingToken), stoppingToken);
                 }
                 catch (LedgerStoreException e)
                 {
@@ -303,15 +304,15 @@ internal sealed class LedgerCheckpointer(ServerLedger ledger, IOptions<LedgerOpt
         }
     }
 
-    /// <summary>With <see cref="LedgerOptions.TilesDirectory"/>, keeps the static tiles at the latest checkpoint (once per size).</summary>
-    private async Task WriteTilesAsync(SignedCheckpoint checkpoint, CancellationToken cancellation)
+    /// <summary>With <see cref="LedgerOptions.TilesDirectory"/>, keeps the static tiles at the published checkpoint (once per note: cosignatures may be added to one size).</summary>
+    private async Task WriteTilesAsync(string note, CancellationToken cancellation)
     {
-        if (options.Value.TilesDirectory is not { Length: > 0 } directory || checkpoint.Checkpoint.Size == _tilesWrittenFor)
+        if (options.Value.TilesDirectory is not { Length: > 0 } directory || note == _tilesWrittenFor)
         {
             return;
         }
-        await TileWriter.WriteAsync(await ledger.GetLogAsync(cancellation), checkpoint.Note, directory, entryBundles: false, cancellation);
-        _tilesWrittenFor = checkpoint.Checkpoint.Size;
+        await TileWriter.WriteAsync(await ledger.GetLogAsync(cancellation), note, directory, entryBundles: false, cancellation);
+        _tilesWrittenFor = note;
     }
 }
 

@@ -50,11 +50,11 @@ internal static class TlogEndpoints
         return endpoints;
     }
 
-    private static async Task<ContentHttpResult> CheckpointAsync(HttpContext http, ServerLedger ledger, CancellationToken cancellation)
+    private static async Task<ContentHttpResult> CheckpointAsync(HttpContext http, ServerLedger ledger, LedgerWitnessing witnessing, CancellationToken cancellation)
     {
-        var checkpoint = await ledger.CheckpointAsync(cancellation);
+        var note = await witnessing.PublishedAsync(ledger, cancellation);
         http.Response.Headers.CacheControl = "max-age=5";
-        return TypedResults.Text(checkpoint.Note, "text/plain; charset=utf-8");
+        return TypedResults.Text(note, "text/plain; charset=utf-8");
     }
 
     private static Task<Results<FileContentHttpResult, ProblemHttpResult>> HashTileAsync(string level, string index, HttpContext http, ServerLedger ledger, CancellationToken cancellation)

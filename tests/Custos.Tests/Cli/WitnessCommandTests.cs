@@ -121,7 +121,7 @@ public sealed class WitnessCommandTests : IDisposable
             var forkAt20 = await fork.SignCheckpointAsync(signer, Cancel);
             var forkProof = (await fork.ProveConsistencyAsync(13, 20, Cancel)).Hashes;
             (await PostAsync(http, prefix, new AddCheckpoint(13, forkProof, forkAt20.Note))).ShouldBe(HttpStatusCode.UnprocessableEntity);
-            witness.StandardOutput.ShouldContain("Refused a signed checkpoint (422)");
+            await witness.WaitForOutputAsync("Refused a signed checkpoint (422)");
 
             // The honest log, from a client that knows nothing yet, learns 13 from the 409 and goes on.
             await AppendAsync(log, 13, 20, "main");

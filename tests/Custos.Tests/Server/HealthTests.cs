@@ -63,9 +63,11 @@ public sealed class HealthTests
             problem.GetProperty("detail").GetString().ShouldStartWith("store: ");
             // Both stores live in the data directory: neither can open, so nothing is loaded either.
             var checks = problem.GetProperty("checks").EnumerateArray().ToList();
-            checks.Select(c => c.GetProperty("name").GetString()).ShouldBe(["store", "ledger", "access", "detection"], ignoreOrder: true);
+            checks.Select(c => c.GetProperty("name").GetString()).ShouldBe(["store", "ledger", "witnessing", "access", "detection"], ignoreOrder: true);
             // Detection may not have tried the ledger yet; DetectionReadinessTests pin its states.
-            checks.Where(c => c.GetProperty("name").GetString() != "detection").ShouldAllBe(c => c.GetProperty("status").GetString() == "failing");
+            // Witnessing never fails readiness: a witness being down must not take a node out of service.
+            checks.Where(c => c.GetProperty("name").GetString() is not ("detection" or "witnessing")).ShouldAllBe(c => c.GetProperty("status").GetString() == "failing");
+            checks.Single(c => c.GetProperty("name").GetString() == "witnessing").GetProperty("status").GetString().ShouldBe("ready");
         }
 
         using (var alive = await client.GetAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken))

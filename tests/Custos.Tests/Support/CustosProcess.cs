@@ -184,6 +184,20 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"custos serve did not answer /healthz within {timeout.TotalSeconds} s: {server.StandardOutput}");
     }
 
+    /// <summary>Waits until the process has written <paramref name="text"/> to stdout (its console logger writes in the background).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the process did not write '{text}': {StandardOutput}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>SIGKILL: the process dies where it stands, closing nothing itself.</summary>
     public async Task KillAsync()
     {

@@ -17,6 +17,7 @@ public static class ConfigurationSchema
         ("", typeof(ServerOptions)),
         (AuthOptions.Section, typeof(AuthOptions)),
         (LedgerOptions.Section, typeof(LedgerOptions)),
+        (WitnessingOptions.Section, typeof(WitnessingOptions)),
         (Scim.ScimOptions.Section, typeof(Scim.ScimOptions)),
         (LiveDetectionOptions.Section, typeof(LiveDetectionOptions)),
         (Telemetry.TelemetryOptions.Section, typeof(Telemetry.TelemetryOptions)),

@@ -10,9 +10,15 @@ namespace Custos.Server.Telemetry;
 /// </summary>
 internal sealed class ServerGauges : IHostedService
 {
-    public ServerGauges(IMeterFactory meters, ServerLedger ledger, DetectionWorker detection, IOptions<LiveDetectionOptions> options)
+    public ServerGauges(IMeterFactory meters, ServerLedger ledger, LedgerWitnessing witnessing, DetectionWorker detection, IOptions<LiveDetectionOptions> options)
     {
         var meter = meters.Create(ServerTelemetry.Name);
+        if (witnessing.Enabled)
+        {
+            meter.CreateObservableGauge(ServerTelemetry.WitnessedSize,
+                () => witnessing.Witnessed is { } witnessed ? [new Measurement<long>(witnessed.Size)] : Array.Empty<Measurement<long>>(),
+                "{entry}", "Entries covered by the newest checkpoint that a quorum of witnesses cosigned.");
+        }
         meter.CreateObservableGauge(ServerTelemetry.CheckpointAge,
             () => ledger.CheckpointAge is { } age ? [new Measurement<double>(age.TotalSeconds)] : Array.Empty<Measurement<double>>(),
             "s", "How long ledger entries have waited for a signed checkpoint: 0 when the latest covers the whole log.");

@@ -25,6 +25,14 @@ public static class ServerTelemetry
     /// <summary>Observed per node by <see cref="ServerGauges"/>: seconds entries have waited for a signed checkpoint.</summary>
     public const string CheckpointAge = "custos.ledger.checkpoint.age";
 
+    /// <summary>One round of asking the witnesses to cosign a checkpoint, tagged <c>witnessed</c> (true when the quorum was met).</summary>
+    public static readonly Histogram<double> WitnessingDuration = Meter.CreateHistogram(
+        "custos.ledger.witnessing.duration", "s", "Time to gather the witnesses' cosignatures on one checkpoint.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+    /// <summary>Observed per node by <see cref="ServerGauges"/>: the size of the newest checkpoint a quorum of witnesses cosigned.</summary>
+    public const string WitnessedSize = "custos.ledger.witnessed.size";
+
     /// <summary>Observed per node by <see cref="ServerGauges"/>: ledger entries detection has not yet examined.</summary>
     public const string DetectionLag = "custos.detection.lag";
 }
