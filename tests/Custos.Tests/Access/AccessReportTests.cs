@@ -44,6 +44,50 @@ public sealed class AccessReportTests
     }
 
     [Fact]
+    public async Task With_proofs_each_line_is_proved_in_the_signed_checkpoint_and_the_subject_alone_gets_the_entries()
+    {
+        using var incident = new IncidentApp();
+        await incident.PostAsync("/v1/decisions", "staff:jules", "US", new { subject = "user:40002", categories = new[] { "profile.basic" }, purpose = "customer-support", @case = "case:SUP-1001" });
+        await incident.PostAsync("/v1/decisions", "staff:jules", "US", new { subject = "user:40005", categories = new[] { "profile.basic" }, purpose = "customer-support", @case = "case:SUP-1001" });
+        await incident.PostAsync("/v1/decisions", "staff:mason", "US", new { subject = "user:40002", categories = new[] { "network.ip_address" }, purpose = "internal-audit", @case = "case:IA-7" });
+        using var logKey = Custos.Ledger.Notes.NoteSigner.Parse(await File.ReadAllTextAsync(Path.Combine(incident.App.DataDirectory, "ledger.db.key"), Cancel));
+        const string ProvedReport = "/v1/subjects/user:40002/access-report?proofs=true";
+
+        using var user = incident.App.ClientAs("user:40002");
+        var report = await user.GetFromJsonAsync<JsonElement>(new Uri(ProvedReport, UriKind.Relative), Cancel);
+        var checkpoint = Custos.Ledger.Checkpoints.Checkpoint.Open(report.GetProperty("checkpoint").GetString()!, logKey.Verifier);
+        var reads = report.GetProperty("reads").EnumerateArray().ToList();
+        reads.Count.ShouldBe(2);
+        foreach (var line in reads)
+        {
+            var index = line.GetProperty("ledger_index").GetInt64();
+            var entry = Convert.FromBase64String(line.GetProperty("entry").GetString()!);
+            var proof = line.GetProperty("inclusion_proof").EnumerateArray().Select(h => Convert.FromBase64String(h.GetString()!)).ToList();
+            Custos.Ledger.Proofs.ProofVerifier.VerifyInclusion((ulong)index, (ulong)checkpoint.Size, Custos.Ledger.Hashing.Rfc9162.HashLeaf(entry), proof, checkpoint.RootHash);
+            var body = JsonDocument.Parse(entry).RootElement.GetRawText();
+            body.ShouldContain("\"user:40002\"");
+            body.ShouldContain($"\"{line.GetProperty("purpose").GetString()}\"");
+            body.ShouldContain($"\"{line.GetProperty("case").GetString()}\"");
+            // Another entry's bytes do not pass this line's proof.
+            var other = Convert.FromBase64String(reads.Single(r => r.GetProperty("ledger_index").GetInt64() != index).GetProperty("entry").GetString()!);
+            Should.Throw<Custos.Ledger.Proofs.ProofVerificationException>(() => Custos.Ledger.Proofs.ProofVerifier.VerifyInclusion(
+                (ulong)index, (ulong)checkpoint.Size, Custos.Ledger.Hashing.Rfc9162.HashLeaf(other), proof, checkpoint.RootHash));
+        }
+
+        // Oversight may read the report, not the entries (they name the readers): proofs only.
+        using var oversight = incident.App.ClientAs("staff:olu", "US");
+        var seen = await oversight.GetFromJsonAsync<JsonElement>(new Uri(ProvedReport, UriKind.Relative), Cancel);
+        foreach (var line in seen.GetProperty("reads").EnumerateArray())
+        {
+            line.TryGetProperty("entry", out _).ShouldBeFalse();
+            line.GetProperty("inclusion_proof").GetArrayLength().ShouldBeGreaterThan(0);
+        }
+        // Without proofs=true the report is as before.
+        var plain = await user.GetFromJsonAsync<JsonElement>(new Uri("/v1/subjects/user:40002/access-report", UriKind.Relative), Cancel);
+        plain.TryGetProperty("checkpoint", out _).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Reads_under_an_undisclosed_case_naming_the_user_are_withheld_and_counted_until_the_date()
     {
         using var incident = new IncidentApp();
