@@ -3,12 +3,16 @@ using BenchmarkDotNet.Running;
 using Custos.Access.Benchmarks;
 
 // dotnet run -c Release --project bench/Custos.Access.Benchmarks -- cpu [decisions]
+// dotnet run -c Release --project bench/Custos.Access.Benchmarks -- replay [decisions]
 // dotnet run -c Release --project bench/Custos.Access.Benchmarks -- load --server URL --data DIR [--clients 64] [--seconds 30] [--warmup 5] [--healthz]
 // dotnet run -c Release --project bench/Custos.Access.Benchmarks -- --filter '*'   (BenchmarkDotNet)
 switch (args.FirstOrDefault())
 {
     case "cpu":
         await CpuPerDecision.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
+        break;
+    case "replay":
+        await ReplaySpeed.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000);
         break;
     case "load":
         string Option(string name, string fallback)

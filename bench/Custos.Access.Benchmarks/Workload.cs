@@ -33,13 +33,16 @@ internal static class Workload
 
     public static string SamplesDirectory { get; } = FindSamples();
 
+    /// <summary>What the pipeline's decisions name as their world's hash.</summary>
+    public const string WorldSha256 = "benchmark";
+
     /// <summary>The pipeline over the demo world, with an in-memory ledger: everything but the durable commit.</summary>
     public static async Task<(DecisionPipeline Pipeline, MerkleLog Log)> InMemoryPipelineAsync()
     {
         var world = WorldFile.Read(Path.Combine(SamplesDirectory, "world.json"));
         var policies = AccessPolicies.FromDirectory(Path.Combine(SamplesDirectory, "policies"));
         var state = new AccessStateHolder();
-        state.Set(new AccessState(world, "benchmark", policies));
+        state.Set(new AccessState(world, WorldSha256, policies));
         var log = await MerkleLog.CreateAsync(new MemoryLedgerStore(), new LedgerMetadata("bench.local/ledger", "bench.local/ledger+00000000+AQ=="));
         var pipeline = new DecisionPipeline(state, new MerkleLogLedger(log), NoWorkflow.Instance, TimeProvider.System, []);
         return (pipeline, log);

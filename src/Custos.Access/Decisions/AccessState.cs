@@ -28,6 +28,16 @@ public sealed class AccessState
         Policies = policies;
     }
 
+    /// <summary>The same world (its directory and entities shared, not rebuilt) under other policies.</summary>
+    private AccessState(AccessState world, AccessPolicies policies)
+    {
+        Directory = world.Directory;
+        Entities = world.Entities;
+        _uids = world._uids;
+        WorldSha256 = world.WorldSha256;
+        Policies = policies;
+    }
+
     private readonly FrozenDictionary<EntityType, FrozenDictionary<string, EntityUid>> _uids;
 
     public AccessDirectory Directory { get; }
@@ -46,7 +56,7 @@ public sealed class AccessState
     public EntityUid Uid(EntityType type, string id) =>
         _uids.TryGetValue(type, out var ofType) && ofType.TryGetValue(id, out var uid) ? uid : new EntityUid(type, id);
 
-    public AccessState WithPolicies(AccessPolicies policies) => new(Directory.World, WorldSha256, policies);
+    public AccessState WithPolicies(AccessPolicies policies) => new(this, policies);
 
     /// <summary>
     /// Cedar's answer over this world and these policies, made stricter in one way: a forbid that

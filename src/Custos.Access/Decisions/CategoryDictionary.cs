@@ -32,6 +32,9 @@ public sealed class CategoryDictionary<T> : IReadOnlyDictionary<string, T>
 
     public IEnumerable<string> Keys => _keys;
 
+    /// <summary>The categories, in order: the very list the map was made with.</summary>
+    public IReadOnlyList<string> KeyList => _keys;
+
     public IEnumerable<T> Values => _values;
 
     public T this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"'{key}' is not a category of this decision");

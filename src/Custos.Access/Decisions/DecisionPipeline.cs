@@ -177,33 +177,12 @@ public sealed class DecisionPipeline(
     internal static CategoryDictionary<CategoryDecision> Evaluate(
         AccessState snapshot, StaffMember staff, Subject subject, DecisionRequest request, string? location, DateTimeOffset now, IReadOnlyList<GrantedRead> liveGrants, bool revoked)
     {
-        var principal = snapshot.Uid(CedarMapping.StaffType, staff.Id);
-        var resource = snapshot.Uid(CedarMapping.UserType, subject.Id);
-        var keys = request.Case is null ? ContextKeys : CaseContextKeys;
-        var first = keys.Length - ContextKeys.Length;
-        var grants = liveGrants.Count == 0 ? NoGrants : Grants(snapshot, liveGrants);
-        var purpose = Value.FromEntity(snapshot.Uid(CedarMapping.PurposeType, request.Purpose));
-        var where = Value.FromString(location ?? "");
-        var when = CedarMapping.Time(now);
-
-        var categories = new CategoryDecision[request.Categories.Count];
+        var (principal, resource, contexts) = ReadRequests(snapshot, staff, subject, request, location, now, liveGrants, revoked);
+        var categories = new CategoryDecision[contexts.Length];
         for (var i = 0; i < categories.Length; i++)
         {
             var categoryId = request.Categories[i];
-            var category = snapshot.Directory.Category(categoryId)!;
-            var values = new Value[keys.Length];
-            if (request.Case is { } caseId)
-            {
-                values[0] = Value.FromEntity(snapshot.Uid(CedarMapping.CaseType, caseId));
-            }
-            values[first] = Value.FromEntity(snapshot.Uid(CedarMapping.CategoryType, categoryId));
-            values[first + 1] = grants;
-            values[first + 2] = where;
-            values[first + 3] = when;
-            values[first + 4] = purpose;
-            values[first + 5] = Value.FromBool(revoked);
-            var context = RecordValue.Create(keys, values);
-
+            var context = contexts[i];
             var read = snapshot.Authorize(new Request(principal, CedarMapping.Read, resource, context));
             if (!read.Allowed)
             {
@@ -213,12 +192,49 @@ public sealed class DecisionPipeline(
             }
 
             var raw = snapshot.Authorize(new Request(principal, CedarMapping.ReadRaw, resource, context));
+            var category = snapshot.Directory.Category(categoryId)!;
             categories[i] = raw.Allowed
                 ? new CategoryDecision(CategoryEffect.Raw, null, [.. read.Policies, .. raw.Policies], read.Reasons)
                 : new CategoryDecision(CategoryEffect.Masked, category.Mask, [.. read.Policies, .. raw.Policies],
                     raw.Reasons.Count > 0 ? raw.Reasons : [$"{categoryId} is shown masked ({CedarMapping.MaskName(category.Mask)})"]);
         }
         return new CategoryDictionary<CategoryDecision>(request.Categories, categories);
+    }
+
+    /// <summary>
+    /// What the policies are asked about each category of a read: its principal, its resource and
+    /// one context per category (the action, <c>read</c> or <c>read-raw</c>, is the question).
+    /// Decisions and their replay under another policy set (<see cref="Policies.PolicySimulator"/>) ask the same.
+    /// </summary>
+    internal static (EntityUid Principal, EntityUid Resource, RecordValue[] Contexts) ReadRequests(
+        AccessState snapshot, StaffMember staff, Subject subject, DecisionRequest request, string? location, DateTimeOffset now, IReadOnlyList<GrantedRead> liveGrants, bool revoked)
+    {
+        var principal = snapshot.Uid(CedarMapping.StaffType, staff.Id);
+        var resource = snapshot.Uid(CedarMapping.UserType, subject.Id);
+        var keys = request.Case is null ? ContextKeys : CaseContextKeys;
+        var first = keys.Length - ContextKeys.Length;
+        var grants = liveGrants.Count == 0 ? NoGrants : Grants(snapshot, liveGrants);
+        var purpose = Value.FromEntity(snapshot.Uid(CedarMapping.PurposeType, request.Purpose));
+        var where = Value.FromString(location ?? "");
+        var when = CedarMapping.Time(now);
+
+        var contexts = new RecordValue[request.Categories.Count];
+        for (var i = 0; i < contexts.Length; i++)
+        {
+            var values = new Value[keys.Length];
+            if (request.Case is { } caseId)
+            {
+                values[0] = Value.FromEntity(snapshot.Uid(CedarMapping.CaseType, caseId));
+            }
+            values[first] = Value.FromEntity(snapshot.Uid(CedarMapping.CategoryType, request.Categories[i]));
+            values[first + 1] = grants;
+            values[first + 2] = where;
+            values[first + 3] = when;
+            values[first + 4] = purpose;
+            values[first + 5] = Value.FromBool(revoked);
+            contexts[i] = RecordValue.Create(keys, values);
+        }
+        return (principal, resource, contexts);
     }
 
     private static Value Grants(AccessState snapshot, IReadOnlyList<GrantedRead> liveGrants) => Value.FromSet(
@@ -237,7 +253,7 @@ public sealed class DecisionPipeline(
     }
 
     /// <summary>Deny when every category is refused, partial when some are, allow when none is.</summary>
-    private static DecisionOutcome Outcome(CategoryDictionary<CategoryDecision> categories)
+    internal static DecisionOutcome Outcome(CategoryDictionary<CategoryDecision> categories)
     {
         var denied = 0;
         for (var i = 0; i < categories.Count; i++)
