@@ -39,7 +39,9 @@ internal static class AccessServices
         services.AddSingleton<IDecisionListener>(provider => provider.GetRequiredService<ProjectionWorker>());
         services.AddHostedService(provider => provider.GetRequiredService<ProjectionWorker>());
         services.AddSingleton<DecisionPipeline>();
-        services.AddSingleton<DemoRecordSource>();
+        services.AddSingleton(provider => new DemoRecordSource(
+            provider.GetRequiredService<AccessStateHolder>(),
+            Path.Combine(provider.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory, DemoRecordSource.FileName)));
         services.AddSingleton<IRecordSource>(provider => provider.GetRequiredService<DemoRecordSource>());
         services.AddSingleton<GatewayReader>();
         // Before AccessStartup: it notes where the shared projection stands before the state is loaded.
@@ -237,41 +239,6 @@ internal sealed class ProjectionWorker(LedgerProjector projector, ILogger<Projec
         _appended.Dispose();
         base.Dispose();
     }
-}
-
-/// <summary>The demo connector for gateway mode, filled for whichever world is active.</summary>
-internal sealed class DemoRecordSource(AccessStateHolder state, IOptions<ServerOptions> options) : IRecordSource, IDisposable
-{
-    public const string FileName = "platform-demo.db";
-
-    private readonly SemaphoreSlim _opening = new(1, 1);
-    private (string World, SqliteRecordSource Source)? _open;
-
-    public async Task<IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>> ReadAsync(string subject, IReadOnlyCollection<string> categories, CancellationToken cancellation)
-    {
-        var current = state.Current;
-        var open = _open;
-        if (open is null || open.Value.World != current.WorldSha256)
-        {
-            await _opening.WaitAsync(cancellation);
-            try
-            {
-                if (_open is null || _open.Value.World != current.WorldSha256)
-                {
-                    var path = Path.Combine(options.Value.DataDirectory, FileName);
-                    _open = (current.WorldSha256, await SqliteRecordSource.OpenAsync(path, current.Directory, cancellation));
-                }
-                open = _open;
-            }
-            finally
-            {
-                _opening.Release();
-            }
-        }
-        return await open!.Value.Source.ReadAsync(subject, categories, cancellation);
-    }
-
-    public void Dispose() => _opening.Dispose();
 }
 
 /// <summary>Readiness of the decision state: a world and a policy set are loaded.</summary>

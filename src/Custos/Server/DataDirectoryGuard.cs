@@ -1,3 +1,4 @@
+using Custos.Access.Gateway;
 using Custos.Server.Authentication;
 using Microsoft.Extensions.Options;
 

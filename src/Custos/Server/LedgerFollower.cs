@@ -5,7 +5,6 @@ using Custos.Access.Projections;
 using Custos.Access.Storage;
 using Custos.Access.Workflow;
 using Custos.Ledger.Storage;
-using Custos.Ledger.Storage.Postgres;
 
 namespace Custos.Server;
 
@@ -15,7 +14,7 @@ namespace Custos.Server;
 /// another node governs this node's next decision within a second.
 /// </summary>
 /// <remarks>
-/// <para>It listens for appends (<see cref="PostgresAppendListener"/>, LISTEN/NOTIFY) and, on
+/// <para>It listens for appends (<see cref="IAppendNotifyingLedgerStore"/>: LISTEN/NOTIFY on PostgreSQL) and, on
 /// each, reads the ledger from where it stopped: workflow entries go to the in-memory workflow,
 /// an activation reloads the world and policies. It reads from the ledger, never from the
 /// notification, and starts listening before it reads, so nothing appended is missed, however
@@ -70,7 +69,7 @@ internal sealed class LedgerFollower(
             try
             {
                 var log = await ledger.GetLogAsync(stoppingToken);
-                await using var listener = await ((PostgresLedgerStore)log.Store).ListenAsync(stoppingToken);
+                await using var listener = await ((IAppendNotifyingLedgerStore)log.Store).ListenAsync(stoppingToken);
                 await CatchUpAsync(stoppingToken);
                 if (state.NotCurrent is not null)
                 {

@@ -9,7 +9,7 @@ namespace Custos.Ledger.Storage.Postgres;
 /// listener that reconnects reads from where it stopped, so a notification lost with a
 /// connection loses nothing.
 /// </summary>
-public sealed class PostgresAppendListener : IAsyncDisposable
+public sealed class PostgresAppendListener : IAppendListener
 {
     // A server that stops answering (frozen, partitioned) is found this fast, not after the default 30 s.
     private const int ProbeTimeoutSeconds = 2;
@@ -30,11 +30,8 @@ public sealed class PostgresAppendListener : IAsyncDisposable
         return listener;
     }
 
-    /// <summary>
-    /// Waits up to <paramref name="timeout"/> for an append; true if one came. When none came it
-    /// asks the server something, so that a lost connection is found within the timeout: throws
-    /// <see cref="LedgerStoreException"/> then.
-    /// </summary>
+    /// <inheritdoc/>
+    /// <remarks>When none came it asks the server something.</remarks>
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellation = default)
     {
         try

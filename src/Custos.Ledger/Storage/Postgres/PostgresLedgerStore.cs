@@ -13,7 +13,7 @@ namespace Custos.Ledger.Storage.Postgres;
 /// right border) and inserts every row with one statement per table; PostgreSQL's default
 /// <c>synchronous_commit = on</c> makes the commit durable (WAL flushed) before it returns.
 /// </summary>
-public sealed class PostgresLedgerStore : ISequencingLedgerStore
+public sealed class PostgresLedgerStore : ISequencingLedgerStore, IAppendNotifyingLedgerStore
 {
     private static readonly IReadOnlyList<string> Schema = SchemaScripts.Load("Custos.Ledger.Storage.Postgres.");
 
@@ -238,8 +238,8 @@ public sealed class PostgresLedgerStore : ISequencingLedgerStore
             return await command.ExecuteScalarAsync(cancellation) as string;
         }, cancellation);
 
-    /// <summary>Starts listening for appends to this ledger on a connection of its own.</summary>
-    public async Task<PostgresAppendListener> ListenAsync(CancellationToken cancellation = default)
+    /// <inheritdoc/>
+    public async Task<IAppendListener> ListenAsync(CancellationToken cancellation = default)
     {
         var connection = await OpenAsync(cancellation);
         try
