@@ -34,6 +34,14 @@ public interface ILedgerStore : IAsyncDisposable
     /// </summary>
     Task AppendAsync(AppendBatch batch, CancellationToken cancellation = default);
 
+    /// <summary>
+    /// Whether the store takes appends again after one failed, without appending: commits a
+    /// transaction that writes an entry where no index can be (-1) and deletes it, so it meets
+    /// what an append meets (a lost connection, a read-only database, a full disk, a trigger)
+    /// and leaves the log as it was. Throws <see cref="LedgerStoreException"/> if it fails.
+    /// </summary>
+    Task ProbeAppendAsync(CancellationToken cancellation = default);
+
     /// <summary>The hashes of complete perfect subtrees, in the order asked.</summary>
     Task<IReadOnlyList<byte[]>> ReadNodesAsync(IReadOnlyList<NodeId> ids, CancellationToken cancellation = default);
 

@@ -74,8 +74,32 @@ public sealed class ServerLedger : INodeLedger, IAsyncDisposable
         return index;
     }
 
-    /// <summary>Why the last append failed, until one succeeds; null while appends succeed.</summary>
+    /// <summary>Why the last append failed, until one succeeds or a probe finds the store takes appends again; null while appends succeed.</summary>
     public string? LastAppendFailure => Volatile.Read(ref _lastAppendFailure);
+
+    /// <summary>
+    /// After a failed append, asks the store whether it takes appends again (<see cref="ILedgerStore.ProbeAppendAsync"/>),
+    /// so that a node becomes ready by itself when its database returns, not only when some
+    /// request happens to append. Returns why appends still fail, or null.
+    /// </summary>
+    internal async Task<string?> RecheckAppendFailureAsync(CancellationToken cancellation)
+    {
+        if (Volatile.Read(ref _lastAppendFailure) is not { } failure)
+        {
+            return null;
+        }
+        try
+        {
+            await (await GetLogAsync(cancellation)).Store.ProbeAppendAsync(cancellation);
+        }
+        catch (LedgerStoreException)
+        {
+            return failure;
+        }
+        // An append that failed meanwhile keeps its own report.
+        Interlocked.CompareExchange(ref _lastAppendFailure, null, failure);
+        return Volatile.Read(ref _lastAppendFailure);
+    }
 
     public async Task<long> SizeAsync(CancellationToken cancellation = default) => (await GetLogAsync(cancellation)).Size;
 
@@ -325,9 +349,9 @@ internal sealed class LedgerHealthCheck(ServerLedger ledger) : IHealthCheck
         {
             var log = await ledger.GetLogAsync(cancellationToken);
             var size = await log.Store.ReadSizeAsync(cancellationToken);
-            if (ledger.LastAppendFailure is { } failure)
+            if (await ledger.RecheckAppendFailureAsync(cancellationToken) is { } failure)
             {
-                return HealthCheckResult.Unhealthy($"{failure} (ready again once an append succeeds)");
+                return HealthCheckResult.Unhealthy($"{failure} (ready again once the store takes appends)");
             }
             return HealthCheckResult.Healthy($"{log.Store.Description}, {size} entries");
         }

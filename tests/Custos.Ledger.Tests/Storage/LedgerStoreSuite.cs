@@ -65,6 +65,31 @@ public abstract class LedgerStoreSuite
     }
 
     [Fact]
+    public async Task An_append_probe_commits_and_leaves_the_log_as_it_was()
+    {
+        await using var store = await NewStoreAsync();
+        await using var log = await MerkleLog.CreateAsync(store, new LedgerMetadata(Origin, ""), cancellation: Cancel);
+        await log.AppendAsync(Encoding.UTF8.GetBytes("{\"n\":0}"), Cancel);
+        await log.AppendAsync(Encoding.UTF8.GetBytes("{\"n\":1}"), Cancel);
+        var before = await log.RootAsync(2, Cancel);
+
+        await store.ProbeAppendAsync(Cancel);
+        await store.ProbeAppendAsync(Cancel);
+
+        (await store.ReadSizeAsync(Cancel)).ShouldBe(2);
+        var leaves = new List<LeafRecord>();
+        await foreach (var leaf in store.ReadLeavesAsync(-1, 10, Cancel))
+        {
+            leaves.Add(leaf);
+        }
+        leaves.Select(l => l.Index).ShouldBe([0L, 1]);
+        await using var second = await ReopenAsync(store);
+        await using var reopened = await MerkleLog.OpenAsync(second, cancellation: Cancel);
+        reopened.Head.RootHash.ShouldBe(before);
+        (await log.AppendAsync(Encoding.UTF8.GetBytes("{\"n\":2}"), Cancel)).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Roots_and_proofs_for_every_size_match_rfc_9162_and_verify()
     {
         await using var store = await NewStoreAsync();
@@ -299,6 +324,8 @@ public abstract class LedgerStoreSuite
         }
 
         public Task CreateAsync(LedgerMetadata metadata, CancellationToken cancellation = default) => inner.CreateAsync(metadata, cancellation);
+
+        public Task ProbeAppendAsync(CancellationToken cancellation = default) => inner.ProbeAppendAsync(cancellation);
 
         public Task<LedgerMetadata> ReadMetadataAsync(CancellationToken cancellation = default) => inner.ReadMetadataAsync(cancellation);
 

@@ -44,6 +44,8 @@ public sealed class MemoryStoreTests : LedgerStoreSuite
 
         public Task CreateAsync(LedgerMetadata metadata, CancellationToken cancellation = default) => inner.CreateAsync(metadata, cancellation);
 
+        public Task ProbeAppendAsync(CancellationToken cancellation = default) => inner.ProbeAppendAsync(cancellation);
+
         public Task<LedgerMetadata> ReadMetadataAsync(CancellationToken cancellation = default) => inner.ReadMetadataAsync(cancellation);
 
         public Task<long> ReadSizeAsync(CancellationToken cancellation = default) => inner.ReadSizeAsync(cancellation);

@@ -15,7 +15,7 @@ public sealed class ReadinessTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Readyz_fails_after_a_failed_ledger_append_and_recovers_when_one_succeeds()
+    public async Task Readyz_fails_after_a_failed_ledger_append_while_the_store_refuses_and_recovers_by_itself()
     {
         using var app = new CustosApp();
         using var client = app.ClientAs("staff:jules", "US");
@@ -29,10 +29,14 @@ public sealed class ReadinessTests
         var failing = await CheckAsync(client, "ledger");
         failing.Status.ShouldBe("failing");
         failing.Detail.ShouldContain("the last append failed");
+        // Still refusing: asking again does not make it ready.
+        (await CheckAsync(client, "ledger")).Status.ShouldBe("failing");
 
+        // The store takes entries again: ready without any request appending first, so that a
+        // balancer waiting for readiness sends it traffic again.
         await ExecuteAsync(Path.Combine(app.DataDirectory, "ledger.db"), "DROP TRIGGER refuse");
-        (await DecideAsync(client)).ShouldBe(HttpStatusCode.OK);
         (await CheckAsync(client, "ledger")).Status.ShouldBe("ready");
+        (await DecideAsync(client)).ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -71,6 +71,9 @@ public sealed class MemoryLedgerStore : ILedgerStore
         return Task.CompletedTask;
     }
 
+    /// <summary>Memory never refuses an append.</summary>
+    public Task ProbeAppendAsync(CancellationToken cancellation = default) => Task.CompletedTask;
+
     public Task<IReadOnlyList<byte[]>> ReadNodesAsync(IReadOnlyList<NodeId> ids, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -122,7 +125,8 @@ public sealed class MemoryLedgerStore : ILedgerStore
 
     public async IAsyncEnumerable<LeafRecord> ReadLeavesAsync(long startIndex, long endIndex, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        for (var i = startIndex; i < endIndex; i++)
+        // No entry has a negative index: like the other stores, such a start reads from 0.
+        for (var i = Math.Max(0, startIndex); i < endIndex; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             LeafRecord record;

@@ -154,6 +154,16 @@ public sealed class PostgresLedgerStore : ISequencingLedgerStore, IAppendNotifyi
         }, cancellation);
     }
 
+    public Task ProbeAppendAsync(CancellationToken cancellation = default) =>
+        RunAsync("append to", async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellation);
+            await ExecuteAsync(connection, transaction, "INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES (-1, '', '')", cancellation);
+            await ExecuteAsync(connection, transaction, "DELETE FROM ledger_entries WHERE idx = -1", cancellation);
+            await transaction.CommitAsync(cancellation);
+            return 0;
+        }, cancellation);
+
     public Task<IReadOnlyList<byte[]>> ReadNodesAsync(IReadOnlyList<NodeId> ids, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(ids);

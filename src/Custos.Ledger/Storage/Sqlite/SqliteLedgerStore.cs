@@ -201,6 +201,28 @@ public sealed class SqliteLedgerStore : ILedgerStore
         }
     }
 
+    public async Task ProbeAppendAsync(CancellationToken cancellation = default)
+    {
+        await _writeLock.WaitAsync(cancellation);
+        try
+        {
+            var connection = Writer();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, "INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES (-1, x'', x'')");
+            Execute(connection, transaction, "DELETE FROM ledger_entries WHERE idx = -1");
+            transaction.Commit();
+        }
+        catch (SqliteException e)
+        {
+            ResetWriter();
+            throw new LedgerStoreException($"cannot append to {Path}: {e.Message}", e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public Task<IReadOnlyList<byte[]>> ReadNodesAsync(IReadOnlyList<NodeId> ids, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
